@@ -1,0 +1,145 @@
+// Reverse-mode automatic differentiation over a dynamic graph.
+// Each op links its output to its inputs and a backward closure; backward() walks the graph in reverse
+// topological order. The graph is ordinary objects, so the garbage collector frees it: no dispose/tidy.
+
+import { Tensor, type GradNode } from '../tensor/tensor.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+
+let recording = true;
+
+export function isRecording(): boolean {
+  return recording;
+}
+
+/** Run fn without building a graph (inference, optimizer updates, backward closures). */
+export function noGrad<T>(fn: () => T): T {
+  const previous = recording;
+  recording = false;
+  try {
+    return fn();
+  } finally {
+    recording = previous;
+  }
+}
+
+/** Wrap an op's result: attach the backward rule when any input needs a gradient. */
+export function withGrad(out: Tensor, op: string, inputs: readonly Tensor[], backward: GradNode['backward']): Tensor {
+  if (recording && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out.node = { op, inputs, backward };
+  }
+  return out;
+}
+
+/**
+ * Gradients of a scalar output with respect to the given tensors.
+ * A tensor that the output does not depend on gets a zero gradient.
+ */
+export function backward(output: Tensor, wrt: readonly Tensor[], outputGrad?: Tensor): Tensor[] {
+  if (!outputGrad && output.size !== 1) {
+    throw new Error(`backward() needs a scalar output or an explicit output gradient; got shape ${formatShape(output.shape)}.`);
+  }
+  const seed = outputGrad ?? new Tensor(new Float32Array(output.size).fill(1), output.shape);
+
+  // Reverse topological order by iterative DFS.
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[output, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    if (i === 0) {
+      if (visited.has(t)) {
+        stack.pop();
+        continue;
+      }
+      visited.add(t);
+    }
+    const inputs = t.node?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1]++;
+      const child = inputs[i];
+      if (child.requiresGrad && !visited.has(child)) stack.push([child, 0]);
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(output, seed);
+  noGrad(() => {
+    for (let idx = order.length - 1; idx >= 0; idx--) {
+      const t = order[idx];
+      const g = grads.get(t);
+      if (!g || !t.node) continue;
+      const inputGrads = t.node.backward(g);
+      t.node.inputs.forEach((input, k) => {
+        const ig = inputGrads[k];
+        if (!ig || !input.requiresGrad) return;
+        if (!shapesEqual(ig.shape, input.shape)) {
+          throw new Error(`Internal error: gradient of '${t.node!.op}' input ${k} has shape ${formatShape(ig.shape)}, expected ${formatShape(input.shape)}.`);
+        }
+        const prev = grads.get(input);
+        if (prev) {
+          const sum = new Float32Array(prev.data);
+          for (let j = 0; j < sum.length; j++) sum[j] += ig.data[j];
+          grads.set(input, new Tensor(sum, input.shape));
+        } else grads.set(input, ig);
+      });
+      // Interior gradients are no longer needed once propagated.
+      if (!wrt.includes(t)) grads.delete(t);
+    }
+  });
+  return wrt.map((w) => grads.get(w) ?? new Tensor(new Float32Array(w.size), w.shape));
+}
+
+/** A copy of x that is a leaf requiring gradients. */
+function asLeaf(x: Tensor): Tensor {
+  const leaf = new Tensor(x.data, x.shape);
+  leaf.requiresGrad = true;
+  return leaf;
+}
+
+/** value and gradients of f with respect to each of its tensor arguments. f must return a scalar tensor. */
+export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+  return (...args: Tensor[]) => {
+    const leaves = args.map(asLeaf);
+    const previous = recording;
+    recording = true;
+    let value: Tensor;
+    try {
+      value = f(...leaves);
+    } finally {
+      recording = previous;
+    }
+    const grads = backward(value, leaves);
+    return { value: value.detach(), grads };
+  };
+}
+
+/** The gradient function of f(x) for a scalar-valued f, as TF.js's tf.grad. */
+export function grad(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
+  const vg = valueAndGrad(f as (...args: Tensor[]) => Tensor);
+  return (x: Tensor) => vg(x).grads[0];
+}
+
+/** Gradients of f with respect to each of its arguments, as TF.js's tf.grads. */
+export function grads(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
+  const vg = valueAndGrad(f);
+  return (...args: Tensor[]) => vg(...args).grads;
+}
+
+/** The value of f and its gradients with respect to the given variables (which are used in place). */
+export function variableGrads(f: () => Tensor, variables: readonly Tensor[]): { value: Tensor; grads: Tensor[] } {
+  const previous = recording;
+  recording = true;
+  let value: Tensor;
+  try {
+    value = f();
+  } finally {
+    recording = previous;
+  }
+  if (value.size !== 1) throw new Error(`The loss function must return a scalar tensor; got shape ${formatShape(value.shape)}.`);
+  return { value: value.detach(), grads: backward(value, variables) };
+}

@@ -1,0 +1,34 @@
+// The kernel interface under the ops. 'js' is the portable reference; faster backends implement the same contract.
+
+export interface Backend {
+  readonly name: string;
+  /**
+   * out[m×n] = op(A)·op(B), where op(A) is m×k and op(B) is k×n.
+   * A is stored row-major as m×k, or k×m when transA; B as k×n, or n×k when transB.
+   * When accumulate is true, adds into out instead of overwriting it.
+   */
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate?: boolean): void;
+}
+
+const registry = new Map<string, Backend>();
+let active: Backend | null = null;
+
+export function registerBackend(backend: Backend): void {
+  registry.set(backend.name, backend);
+}
+
+/** Choose the kernels: 'js' (portable reference) or any registered faster backend such as 'wasm'. */
+export function setBackend(name: string): void {
+  const backend = registry.get(name);
+  if (!backend) throw new Error(`Unknown backend '${name}'. Available: ${[...registry.keys()].join(', ')}.`);
+  active = backend;
+}
+
+export function getBackend(): Backend {
+  if (!active) active = registry.get('js')!;
+  return active;
+}
+
+export function listBackends(): string[] {
+  return [...registry.keys()];
+}

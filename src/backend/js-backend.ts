@@ -1,0 +1,35 @@
+// Plain TypeScript kernels: the oracle for tests and the fallback when WebAssembly is unavailable.
+
+import { type Backend, registerBackend } from './backend.js';
+
+export function matmulReference(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate = false): void {
+  if (!accumulate) out.fill(0, 0, m * n);
+  // i-p-j loop order keeps the inner loop contiguous over B's rows and out's rows when B is not transposed.
+  if (!transB) {
+    for (let i = 0; i < m; i++) {
+      const outRow = i * n;
+      for (let p = 0; p < k; p++) {
+        const aip = transA ? a[p * m + i] : a[i * k + p];
+        if (aip === 0) continue;
+        const bRow = p * n;
+        for (let j = 0; j < n; j++) out[outRow + j] += aip * b[bRow + j];
+      }
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        const bRow = j * k;
+        if (transA) for (let p = 0; p < k; p++) s += a[p * m + i] * b[bRow + p];
+        else {
+          const aRow = i * k;
+          for (let p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
+        }
+        out[i * n + j] += s;
+      }
+    }
+  }
+}
+
+export const jsBackend: Backend = { name: 'js', matmul: matmulReference };
+registerBackend(jsBackend);

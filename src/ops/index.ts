@@ -1,0 +1,7 @@
+// The op surface: everything differentiable that layers, losses, metrics and users compose.
+export * from './binary.js';
+export * from './unary.js';
+export * from './reduce.js';
+export * from './shape-ops.js';
+export * from './matmul.js';
+export * from './softmax.js';
