@@ -40,6 +40,12 @@ export interface TrialOutcome {
   values?: number[];
   history?: Record<string, number[]>;
   error?: string;
+  /**
+   * Added by the search side (additive): the trial's full hyperparameter values when the objective declared
+   * parameters while running (define-by-run, Optuna style) that the claimed proposal did not contain.
+   * When given, storage replaces the record's hyperparameters with these.
+   */
+  hyperparameters?: HyperparameterValues;
 }
 
 /**
