@@ -5,6 +5,7 @@
 import { Tensor, tensor, type TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { Rng, getRng } from '../tensor/random.js';
+import { csvExamples, fitCsvEncoders, type CsvEncoders, type CsvOptions } from './csv.js';
 
 /** One mini-batch: features and targets with the same first dimension. */
 export interface Batch {
@@ -68,18 +69,25 @@ export class Dataset {
     }, () => n).withShapes(xt.shape.slice(1), yt.shape.slice(1));
   }
 
+  /**
+   * Stream a CSV file from disk, one encoded row at a time (see loadCsv for the options). The encoders are
+   * fitted by one extra pass at the start of the first epoch (or given, e.g. from loadCsv on the training file);
+   * `size` and the batch source's `steps` are known after that pass.
+   */
+  static fromCsv(path: string, options: CsvOptions | { encoders: CsvEncoders }): CsvDataset {
+    return new CsvDataset(path, options);
+  }
+
   /** Examples from a function that returns a fresh (async) iterable each epoch. */
   static fromExamples(stream: ExampleStream, options: { size?: number } = {}): Dataset {
     return new Dataset(stream, () => options.size);
   }
 
-  /** Per-example shapes used to build batch tensors (default: flat vectors / scalars). */
-  private xShape: readonly number[] | undefined;
-  private yShape: readonly number[] | undefined;
+  /** Per-example shapes used to build batch tensors (default: flat vectors / scalars); read lazily. */
+  protected shapes: () => { x?: readonly number[]; y?: readonly number[] } = () => ({});
 
   withShapes(xShape: readonly number[], yShape: readonly number[]): this {
-    this.xShape = xShape;
-    this.yShape = yShape;
+    this.shapes = () => ({ x: xShape, y: yShape });
     return this;
   }
 
@@ -104,8 +112,7 @@ export class Dataset {
       rng.shuffle(buffer);
       yield* buffer;
     }, this.sizeHint);
-    ds.xShape = this.xShape;
-    ds.yShape = this.yShape;
+    ds.shapes = () => this.shapes();
     return ds;
   }
 
@@ -114,7 +121,7 @@ export class Dataset {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}.`);
     const source = this.stream;
     const sizeHint = this.sizeHint;
-    const shapes = () => ({ x: this.xShape, y: this.yShape });
+    const shapes = () => this.shapes();
     return {
       get steps(): number | undefined {
         const n = sizeHint();
@@ -194,4 +201,57 @@ function stackBatch(
   }
   const yShape = shapes.y ?? (typeof y0 === 'number' ? [] : [dy]);
   return { x: new Tensor(x, [n, ...(shapes.x ?? [dx])]), y: new Tensor(y, [n, ...yShape]) };
+}
+
+/** A Dataset over a CSV file on disk; fits its encoders lazily (or call prepare()). */
+export class CsvDataset extends Dataset {
+  private fitted: CsvEncoders | undefined;
+  private rows: number | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly options: CsvOptions | { encoders: CsvEncoders },
+  ) {
+    super(
+      () => this.examples(),
+      () => this.rows,
+    );
+    if ('encoders' in options) this.fitted = options.encoders;
+  }
+
+  /** The encoders (fitted on first use); save them with the model to encode prediction files the same way. */
+  get encoders(): CsvEncoders | undefined {
+    return this.fitted;
+  }
+
+  /** Fit the encoders now (one pass over the file) so that size and steps are known before training. */
+  async prepare(): Promise<CsvEncoders> {
+    if (this.fitted === undefined || this.rows === undefined) {
+      if ('encoders' in this.options) {
+        let n = 0;
+        for await (const _ of csvExamples(this.path, this.options.encoders)) n++;
+        this.rows = n;
+      } else {
+        const { encoders, rows } = await fitCsvEncoders(this.path, this.options);
+        this.fitted = encoders;
+        this.rows = rows;
+      }
+    }
+    return this.fitted!;
+  }
+
+  private async *examples(): AsyncIterable<Example> {
+    if (this.fitted === undefined) await this.prepare();
+    const encoders = this.fitted!;
+    const width = encoders.features.reduce((s, f) => s + (f.kind === 'numeric' ? 1 : f.categories.length), 0);
+    const t = encoders.target;
+    this.withShapes([width], t.task === 'multiclass' ? (t.oneHot ? [t.classes!.length] : []) : [1]);
+    let n = 0;
+    for await (const ex of csvExamples(this.path, encoders)) {
+      if (ex.y === undefined) throw new Error(`${this.path} has no target column '${t.name}'; a training dataset needs it.`);
+      n++;
+      yield { x: ex.x, y: ex.y };
+    }
+    this.rows = n;
+  }
 }
