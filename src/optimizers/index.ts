@@ -4,11 +4,27 @@
 import { Optimizer } from './optimizer.js';
 import { SGD } from './sgd.js';
 import { Adam } from './adam.js';
+import { AdamW } from './adamw.js';
+import { Adagrad } from './adagrad.js';
+import { Adadelta } from './adadelta.js';
+import { Adamax } from './adamax.js';
+import { Nadam } from './nadam.js';
+import { RMSprop } from './rmsprop.js';
+import { Lion } from './lion.js';
+import { Ftrl } from './ftrl.js';
 
 export { Optimizer } from './optimizer.js';
 export type { OptimizerOptions, OptimizerState, LearningRate, GradientLike, SlotSpec } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, type AdamOptions } from './adam.js';
+export { AdamW } from './adamw.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { Adadelta, type AdadeltaOptions } from './adadelta.js';
+export { Adamax, type AdamaxOptions } from './adamax.js';
+export { Nadam, type NadamOptions } from './nadam.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Lion, type LionOptions } from './lion.js';
+export { Ftrl, type FtrlOptions } from './ftrl.js';
 
 type OptimizerClass = (new (options?: any) => Optimizer) & { className: string };
 
@@ -24,8 +40,7 @@ export function registerOptimizer(cls: OptimizerClass, ...aliases: string[]): vo
   for (const n of [cls.className, ...aliases]) registry.set(normalize(n), cls);
 }
 
-registerOptimizer(SGD);
-registerOptimizer(Adam);
+for (const cls of [SGD, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, RMSprop, Lion, Ftrl]) registerOptimizer(cls);
 
 /** The registered names, as Keras spells them in strings. */
 export function optimizerNames(): string[] {
