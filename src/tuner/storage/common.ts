@@ -35,6 +35,7 @@ export function checkOutcome(outcome: TrialOutcome, where: string): void {
   if (outcome.status === 'complete' && typeof outcome.value !== 'number') {
     throw new Error(`${where}: a complete trial needs a numeric value, got ${String(outcome.value)}`);
   }
+  if (outcome.hyperparameters !== undefined) checkHyperparameters(outcome.hyperparameters, where);
   if (outcome.value !== undefined && outcome.value !== null && typeof outcome.value !== 'number') {
     throw new Error(`${where}: outcome.value must be a number or null, got ${typeof outcome.value}`);
   }
@@ -147,6 +148,7 @@ export function finishedRecord(t: TrialRecord, outcome: TrialOutcome, finishedAt
   const value = outcome.value ?? (outcome.status === 'pruned' ? lastIntermediate(t) : null);
   return freezeTrial({
     ...t,
+    ...(outcome.hyperparameters ? { hyperparameters: { ...outcome.hyperparameters } } : {}),
     status: outcome.status,
     value: outcome.status === 'failed' ? outcome.value ?? null : value,
     ...(outcome.values ? { values: [...outcome.values] } : {}),
@@ -175,7 +177,7 @@ export function checkStep(step: number, value: number, where: string): void {
 
 export function checkHyperparameters(hp: HyperparameterValues, where: string): void {
   if (hp === null || typeof hp !== 'object' || Array.isArray(hp)) {
-    throw new Error(`${where}: propose() must return an object of hyperparameter values or null, got ${JSON.stringify(hp)}`);
+    throw new Error(`${where}: hyperparameters must be an object of values, got ${JSON.stringify(hp)}`);
   }
   for (const [k, v] of Object.entries(hp)) {
     if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') {
