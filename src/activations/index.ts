@@ -1,0 +1,35 @@
+// Activation functions by Keras name. Each is an op from src/ops, so its gradient comes with it.
+
+import type { Tensor } from '../tensor/tensor.js';
+import { Registry } from '../registry.js';
+import * as ops from '../ops/index.js';
+
+export type ActivationFn = (x: Tensor) => Tensor;
+export type ActivationIdentifier = string | ActivationFn;
+
+export const activations = new Registry<ActivationFn>('activation');
+
+activations.register(['linear', 'identity'], (x) => x);
+activations.register('relu', ops.relu);
+activations.register('relu6', ops.relu6);
+activations.register('sigmoid', ops.sigmoid);
+activations.register('tanh', ops.tanh);
+activations.register('softmax', (x) => ops.softmax(x, -1));
+activations.register('log_softmax', (x) => ops.logSoftmax(x, -1));
+activations.register('softplus', ops.softplus);
+activations.register('softsign', ops.softsign);
+activations.register('elu', (x) => ops.elu(x));
+activations.register('selu', ops.selu);
+activations.register(['leaky_relu', 'leakyrelu'], (x) => ops.leakyRelu(x));
+activations.register('gelu', (x) => ops.gelu(x));
+activations.register(['swish', 'silu'], ops.swish);
+activations.register('hard_sigmoid', ops.hardSigmoid);
+activations.register(['hard_swish', 'hard_silu'], ops.hardSwish);
+activations.register('mish', ops.mish);
+activations.register('exponential', ops.exp);
+
+export function getActivation(identifier: ActivationIdentifier | undefined | null): { name: string; fn: ActivationFn } {
+  if (identifier === undefined || identifier === null) return { name: 'linear', fn: activations.get('linear') };
+  if (typeof identifier === 'function') return { name: identifier.name || 'custom', fn: identifier };
+  return { name: activations.canonical(identifier), fn: activations.get(identifier) };
+}

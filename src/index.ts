@@ -1,0 +1,36 @@
+// descent: the one public entry.
+
+// tensor and autograd
+export { Tensor, tensor, scalar, zeros, ones, fill, isTensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
+export { Variable } from './tensor/variable.js';
+export { setSeed, Rng } from './tensor/random.js';
+export { grad, grads, valueAndGrad, variableGrads, noGrad } from './autograd/tape.js';
+export { checkGradients } from './autograd/gradcheck.js';
+export * as ops from './ops/index.js';
+export { setBackend, getBackend, listBackends, type Backend } from './backend/backend.js';
+import './backend/js-backend.js';
+
+// layers, activations, initializers, regularizers
+export { Layer, registerLayer, layerFromConfig, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export { Dense, type DenseArgs } from './layers/dense.js';
+export { Activation, Dropout, Flatten, InputLayer, Input, type DropoutArgs } from './layers/core.js';
+export { activations, getActivation } from './activations/index.js';
+export * as initializers from './initializers/index.js';
+export { getInitializer } from './initializers/index.js';
+export { L1, L2, L1L2, l1, l2, l1l2, getRegularizer } from './regularizers/index.js';
+
+// losses and metrics
+export * as losses from './losses/index.js';
+export { Loss, getLoss } from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export { Metric, getMetric, Precision, Recall, AUC } from './metrics/index.js';
+
+// models and the training loop
+export { Sequential, type CompileOptions } from './models/sequential.js';
+export type { FitOptions, EvaluateOptions } from './models/training.js';
+export { Callback, CallbackList, type Logs, type TrainParams } from './callbacks/callback.js';
+export { History } from './callbacks/history.js';
+export { ProgbarLogger } from './callbacks/progbar.js';
+
+// optimizers, schedules, callbacks
+export * from './optimizers/index.js';

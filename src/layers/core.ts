@@ -1,0 +1,108 @@
+// Small weightless layers: Activation, Dropout, Flatten, InputLayer (and Input()).
+
+import type { Tensor } from '../tensor/tensor.js';
+import * as ops from '../ops/index.js';
+import { getRng, type Rng } from '../tensor/random.js';
+import { withGrad } from '../autograd/tape.js';
+import { Tensor as TensorClass } from '../tensor/tensor.js';
+import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { getActivation, type ActivationFn, type ActivationIdentifier } from '../activations/index.js';
+
+/** Applies an activation function: new Activation('relu'). */
+export class Activation extends Layer {
+  readonly className = 'Activation';
+  readonly activationName: string;
+  private readonly fn: ActivationFn;
+  constructor(activationOrArgs: ActivationIdentifier | (LayerArgs & { activation: ActivationIdentifier }), args: LayerArgs = {}) {
+    const options = typeof activationOrArgs === 'object' ? activationOrArgs : { ...args, activation: activationOrArgs };
+    super(options);
+    const act = getActivation(options.activation);
+    this.activationName = act.name;
+    this.fn = act.fn;
+  }
+  call(input: Tensor): Tensor {
+    return this.fn(input);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), activation: this.activationName };
+  }
+}
+
+export interface DropoutArgs extends LayerArgs {
+  /** Fraction of the inputs to drop, in [0, 1). */
+  rate?: number;
+  /** Seed for this layer's own random stream (default: the global setSeed generator). */
+  seed?: number;
+  noiseShape?: number[] | null;
+}
+
+/** Inverted dropout: in training, zero each input with probability rate and scale the rest by 1/(1 − rate). */
+export class Dropout extends Layer {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed?: number;
+  private rng: Rng | null = null;
+  constructor(rateOrArgs: number | DropoutArgs, args: DropoutArgs = {}) {
+    const options = typeof rateOrArgs === 'number' ? { ...args, rate: rateOrArgs } : rateOrArgs;
+    super(options);
+    const rate = options.rate ?? NaN;
+    if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must be in [0, 1), got ${options.rate}.`);
+    this.rate = rate;
+    this.seed = options.seed;
+  }
+  call(input: Tensor, training: boolean): Tensor {
+    if (!training || this.rate === 0) return input;
+    const rng = this.seed === undefined ? getRng() : (this.rng ??= getRng(this.seed));
+    const keep = 1 - this.rate;
+    const mask = new Float32Array(input.size);
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
+    const out = new Float32Array(input.size);
+    for (let i = 0; i < out.length; i++) out[i] = input.data[i] * mask[i];
+    return withGrad(new TensorClass(out, input.shape), 'dropout', [input], (g) => {
+      const gx = new Float32Array(g.size);
+      for (let i = 0; i < gx.length; i++) gx[i] = g.data[i] * mask[i];
+      return [new TensorClass(gx, input.shape)];
+    });
+  }
+  override getConfig() {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null, noiseShape: null };
+  }
+}
+
+/** Flattens each sample to one dimension: [batch, a, b] → [batch, a·b]. */
+export class Flatten extends Layer {
+  readonly className = 'Flatten';
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const rest = inputShape.slice(1);
+    return [inputShape[0], rest.some((d) => d === null) ? null : rest.reduce<number>((p, d) => p * (d as number), 1)];
+  }
+  call(input: Tensor): Tensor {
+    return ops.reshape(input, [input.shape[0], -1]);
+  }
+}
+
+/** The declared input of a model: new InputLayer({ inputShape: [8] }) or Input({ shape: [8] }). */
+export class InputLayer extends Layer {
+  readonly className = 'InputLayer';
+  constructor(args: LayerArgs & { shape?: readonly number[] } = {}) {
+    super({ ...args, inputShape: args.inputShape ?? args.shape });
+    if (!this.batchInputShape) throw new Error('InputLayer needs inputShape (or shape, or batchInputShape).');
+    this.built = true;
+  }
+  call(input: Tensor): Tensor {
+    return input;
+  }
+}
+
+/** Keras's Input(shape=...): usable as the first element of a Sequential model. */
+export function Input(args: { shape: readonly number[]; name?: string; batchSize?: number }): InputLayer {
+  return new InputLayer({ inputShape: args.shape, name: args.name, batchInputShape: [args.batchSize ?? null, ...args.shape] });
+}
+
+registerLayer('Activation', Activation);
+registerLayer('Dropout', Dropout);
+registerLayer('Flatten', Flatten);
+registerLayer('InputLayer', InputLayer);

@@ -1,0 +1,140 @@
+// Layer base: weights, build on first known input shape, call, config for serialization.
+
+import type { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
+import type { Shape } from '../tensor/shape.js';
+import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
+import type { Regularizer } from '../regularizers/index.js';
+import { Registry } from '../registry.js';
+
+/** A shape without or with the batch dimension; null is an unknown size (Keras's None). */
+export type SymbolicShape = (number | null)[];
+
+export interface LayerArgs {
+  /** Layer name, unique in a model (default: snake_case class name with a counter, as Keras: dense, dense_1, ...). */
+  name?: string;
+  /** Whether the layer's weights are updated by training (default true). */
+  trainable?: boolean;
+  /** Shape of one sample, without the batch dimension (first layer only). */
+  inputShape?: readonly number[];
+  /** Shorthand for inputShape [inputDim] (Keras 2's input_dim). */
+  inputDim?: number;
+  /** Input shape including the batch dimension (null for any batch size). */
+  batchInputShape?: readonly (number | null)[];
+  /** Only 'float32' is supported. */
+  dtype?: 'float32';
+}
+
+const nameCounters = new Map<string, number>();
+
+function uniqueName(className: string): string {
+  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const n = nameCounters.get(base) ?? 0;
+  nameCounters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+export abstract class Layer {
+  abstract readonly className: string;
+  name: string;
+  trainable: boolean;
+  built = false;
+  /** Sample shape the layer was declared with (first layer of a model). */
+  readonly batchInputShape: SymbolicShape | null;
+  protected readonly weightList: Variable[] = [];
+  /** Regularization penalties, recomputed on each call. */
+  private regularizers: { variable: Variable; regularizer: Regularizer }[] = [];
+  protected activityLosses: Tensor[] = [];
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? '';
+    this.trainable = args.trainable ?? true;
+    if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
+    else if (args.inputShape) this.batchInputShape = [null, ...args.inputShape];
+    else if (args.inputDim !== undefined) this.batchInputShape = [null, args.inputDim];
+    else this.batchInputShape = null;
+    if (args.dtype && args.dtype !== 'float32') throw new Error(`Layer dtype '${args.dtype}' is not supported; descent computes in float32.`);
+    for (const d of this.batchInputShape?.slice(1) ?? []) {
+      if (d !== null && (!Number.isInteger(d) || d <= 0)) throw new Error(`Invalid input shape ${JSON.stringify(args.inputShape ?? args.inputDim)}: dimensions must be positive integers.`);
+    }
+  }
+
+  /** Name lazily assigned so that subclasses' className is available. */
+  protected ensureName(): void {
+    if (!this.name) this.name = uniqueName(this.className);
+  }
+
+  /** Create weights for a given input shape (batch dimension included, may be null). */
+  build(_inputShape: SymbolicShape): void {
+    this.built = true;
+  }
+
+  /** Output shape for an input shape (batch dimension included). */
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  /** Forward pass. training: true during fit (Dropout is active only then). */
+  abstract call(input: Tensor, training: boolean): Tensor;
+
+  /** Build on first use, then call. */
+  apply(input: Tensor, training = false): Tensor {
+    this.ensureName();
+    if (!this.built) this.build([null, ...input.shape.slice(1)]);
+    this.activityLosses = [];
+    return this.call(input, training);
+  }
+
+  protected addWeight(name: string, shape: Shape, initializer: InitializerIdentifier, regularizer: Regularizer | null = null, trainable = true): Variable {
+    this.ensureName();
+    const value = getInitializer(initializer).init(shape);
+    const v = new Variable(value, { name: `${this.name}/${name}`, trainable: trainable && this.trainable });
+    this.weightList.push(v);
+    if (regularizer) this.regularizers.push({ variable: v, regularizer });
+    return v;
+  }
+
+  /** Weights in Keras order (e.g. kernel then bias). */
+  get weights(): Variable[] {
+    return [...this.weightList];
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.weightList.filter((w) => w.trainable) : [];
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.trainable ? this.weightList.filter((w) => !w.trainable) : [...this.weightList];
+  }
+
+  /** Weight penalties and activity penalties of the last call, as scalar tensors. */
+  get losses(): Tensor[] {
+    return [...this.regularizers.map((r) => r.regularizer.penalty(r.variable)), ...this.activityLosses];
+  }
+
+  countParams(): number {
+    return this.weightList.reduce((n, w) => n + w.size, 0);
+  }
+
+  /** camelCase config, as TensorFlow.js's getConfig; the saving code converts it to Keras's snake_case JSON. */
+  getConfig(): Record<string, unknown> {
+    this.ensureName();
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
+    return config;
+  }
+}
+
+export type LayerClass = { new (config: any): Layer; fromConfig?(config: Record<string, unknown>): Layer };
+
+/** Layer classes by className, for deserialization ('Dense', 'Dropout', ...). */
+export const layerRegistry = new Registry<LayerClass>('layer');
+
+export function registerLayer(className: string, cls: LayerClass): void {
+  layerRegistry.register(className, cls);
+}
+
+export function layerFromConfig(className: string, config: Record<string, unknown>): Layer {
+  const cls = layerRegistry.get(className);
+  return cls.fromConfig ? cls.fromConfig(config) : new cls(config);
+}

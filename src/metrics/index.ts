@@ -1,0 +1,42 @@
+// Metric resolution: Keras names, 'accuracy' chosen from the loss and shapes, loss names, custom functions.
+
+import { Tensor } from '../tensor/tensor.js';
+import { Metric, MeanMetricWrapper, metricRegistry, perSampleFromLoss } from './metric.js';
+import { BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy } from './accuracy.js';
+import { lossRegistry, type Loss } from '../losses/index.js';
+import { normalizeName } from '../registry.js';
+
+export * from './metric.js';
+export * from './accuracy.js';
+export * from './confusion.js';
+
+export type MetricIdentifier = string | Metric | ((yTrue: Tensor, yPred: Tensor) => Tensor);
+
+/**
+ * Keras's rule for 'accuracy': binary when the model outputs one column (or the loss is binary cross-entropy),
+ * sparse when targets are class indices (sparse loss, or rank lower than the output), else categorical.
+ */
+function resolveAccuracy(name: string, loss: Loss, outputShape: readonly (number | null)[]): Metric {
+  const lastDim = outputShape[outputShape.length - 1];
+  if (lastDim === 1 || loss.className === 'BinaryCrossentropy') return BinaryAccuracy({ name });
+  if (loss.sparse) return SparseCategoricalAccuracy({ name });
+  return CategoricalAccuracy({ name });
+}
+
+export function getMetric(identifier: MetricIdentifier, loss: Loss, outputShape: readonly (number | null)[]): Metric {
+  if (identifier instanceof Metric) return identifier;
+  if (typeof identifier === 'function') {
+    return new MeanMetricWrapper(identifier.name || 'custom_metric', perSampleFromLoss(identifier));
+  }
+  const key = normalizeName(identifier);
+  if (key === 'accuracy' || key === 'acc') return resolveAccuracy(identifier, loss, outputShape);
+  if (key === 'crossentropy' || key === 'ce') {
+    return new MeanMetricWrapper(identifier, perSampleFromLoss((y, p) => loss.perSampleLoss(y, p)));
+  }
+  if (metricRegistry.has(identifier)) return metricRegistry.get(identifier)(identifier);
+  if (lossRegistry.has(identifier)) {
+    const asLoss = lossRegistry.get(identifier)();
+    return new MeanMetricWrapper(identifier, perSampleFromLoss((y, p) => asLoss.perSampleLoss(y, p)), asLoss.sparse);
+  }
+  throw new Error(`Unknown metric '${identifier}'. Valid names: accuracy, ${[...metricRegistry.names(), ...lossRegistry.names()].join(', ')}.`);
+}

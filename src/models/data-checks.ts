@@ -1,0 +1,55 @@
+// Turning user data into tensors, and the checks that run before any weight changes.
+
+import { Tensor, tensor, type TensorLike } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+
+/** Convert x or y (nested arrays, typed array, Tensor) to a tensor, naming the argument in errors. */
+export function toTensor(value: TensorLike | undefined | null, what: string): Tensor {
+  if (value === undefined || value === null) throw new Error(`${what} is missing.`);
+  let t: Tensor;
+  try {
+    t = tensor(value);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+  if (t.rank === 0) throw new Error(`${what} must have one row per sample; got a scalar.`);
+  if (t.shape[0] === 0) throw new Error(`${what} is empty: at least one sample is needed.`);
+  return t;
+}
+
+/** Reject NaN and ±Infinity, naming the first offending row and column. */
+export function checkFinite(t: Tensor, what: string): void {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      const perRow = t.size / t.shape[0];
+      const row = Math.floor(i / perRow);
+      const col = i % perRow;
+      throw new Error(`${what} contains ${d[i]} at row ${row}${perRow > 1 ? `, column ${col}` : ''}. Clean or impute the data before training.`);
+    }
+  }
+}
+
+export function checkSameLength(x: Tensor, y: Tensor, xName = 'x', yName = 'y'): void {
+  if (x.shape[0] !== y.shape[0]) {
+    throw new Error(`${xName} and ${yName} have different numbers of samples: ${xName} has ${x.shape[0]} (shape ${formatShape(x.shape)}), ${yName} has ${y.shape[0]} (shape ${formatShape(y.shape)}).`);
+  }
+}
+
+/** Rows of a tensor at the given indices, as a new tensor (the batch gather of the training loop). */
+export function takeRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number): Tensor {
+  const rowSize = t.size / t.shape[0];
+  const out = new Float32Array((end - start) * rowSize);
+  for (let i = start; i < end; i++) {
+    const r = indices[i];
+    if (rowSize === 1) out[i - start] = t.data[r];
+    else out.set(t.data.subarray(r * rowSize, (r + 1) * rowSize), (i - start) * rowSize);
+  }
+  return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+}
+
+/** Contiguous rows [start, end). */
+export function sliceRows(t: Tensor, start: number, end: number): Tensor {
+  const rowSize = t.size / t.shape[0];
+  return new Tensor(t.data.subarray(start * rowSize, end * rowSize), [end - start, ...t.shape.slice(1)]);
+}

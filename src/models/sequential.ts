@@ -1,0 +1,237 @@
+// Sequential: a linear stack of layers with Keras's compile / fit / evaluate / predict / summary / weights API.
+
+import { Tensor, type NestedArray, type TensorLike } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { formatShape } from '../tensor/shape.js';
+import { noGrad } from '../autograd/tape.js';
+import { Layer, type SymbolicShape } from '../layers/layer.js';
+import { InputLayer } from '../layers/core.js';
+import { getLoss, type Loss, type LossIdentifier } from '../losses/index.js';
+import { getMetric, type Metric, type MetricIdentifier, metricRegistry } from '../metrics/index.js';
+import { lossRegistry } from '../losses/index.js';
+import { normalizeName } from '../registry.js';
+import { getOptimizer, Optimizer } from '../optimizers/index.js';
+import { summaryTable } from './summary.js';
+import { fitLoop, evaluateLoop, type FitOptions, type EvaluateOptions } from './training.js';
+import type { History } from '../callbacks/history.js';
+import type { BatchSource } from '../data/dataset.js';
+import { toTensor, checkFinite, sliceRows } from './data-checks.js';
+
+export interface CompileOptions {
+  /** Loss name ('binary_crossentropy', 'mse', ...), Loss object or function (yTrue, yPred) => per-sample tensor. */
+  loss: LossIdentifier;
+  /** Optimizer name with Keras defaults ('adam', 'sgd', ...) or an instance (new Adam({ learningRate: 0.01 })). Default 'rmsprop', as Keras. */
+  optimizer?: string | Optimizer | { className: string; config?: Record<string, unknown> };
+  /** Metrics to report: 'accuracy', 'mse', 'auc', Metric objects or functions. */
+  metrics?: MetricIdentifier[];
+}
+
+let sequentialCount = 0;
+
+export class Sequential {
+  readonly className = 'Sequential';
+  name: string;
+  layers: Layer[] = [];
+  optimizer: Optimizer | null = null;
+  loss: Loss | null = null;
+  metricIdentifiers: MetricIdentifier[] = [];
+  /** Set by a callback (e.g. EarlyStopping) to end fit after the current batch. */
+  stopTraining = false;
+  private built = false;
+  private batchInputShape: SymbolicShape | null = null;
+  private outputShapes: SymbolicShape[] = [];
+
+  constructor(args: { layers?: Layer[]; name?: string } | Layer[] = {}) {
+    const options = Array.isArray(args) ? { layers: args } : args;
+    this.name = options.name ?? (sequentialCount++ === 0 ? 'sequential' : `sequential_${sequentialCount - 1}`);
+    for (const layer of options.layers ?? []) this.add(layer);
+  }
+
+  /** Append a layer; the model builds as soon as the input shape is known. */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new Error(`Sequential.add expects a Layer (e.g. new Dense(8)), got ${layer === null ? 'null' : typeof layer}.`);
+    if (this.layers.length === 0 && layer.batchInputShape) this.batchInputShape = layer.batchInputShape;
+    else if (layer instanceof InputLayer) throw new Error('An InputLayer/Input can only be the first layer of a Sequential model.');
+    (layer as unknown as { ensureName(): void }).ensureName();
+    if (this.layers.some((l) => l.name === layer.name)) throw new Error(`Layer name '${layer.name}' is already used in model '${this.name}'; layer names must be unique.`);
+    this.layers.push(layer);
+    if (this.batchInputShape) this.build(this.batchInputShape);
+  }
+
+  /** Remove the last layer. */
+  pop(): void {
+    if (!this.layers.length) throw new Error('Sequential.pop: the model has no layers.');
+    this.layers.pop();
+    this.outputShapes.pop();
+  }
+
+  /** Build every layer for an input shape (batch dimension first, may be null). */
+  build(batchInputShape: SymbolicShape): void {
+    let shape = batchInputShape;
+    this.outputShapes = [];
+    for (const layer of this.layers) {
+      if (!layer.built) {
+        (layer as unknown as { ensureName(): void }).ensureName();
+        layer.build(shape);
+      }
+      shape = layer.computeOutputShape(shape);
+      this.outputShapes.push(shape);
+    }
+    this.batchInputShape = batchInputShape;
+    this.built = this.layers.length > 0;
+  }
+
+  get inputShape(): SymbolicShape | null {
+    return this.batchInputShape;
+  }
+
+  get outputShape(): SymbolicShape | null {
+    return this.outputShapes[this.outputShapes.length - 1] ?? null;
+  }
+
+  get isBuilt(): boolean {
+    return this.built;
+  }
+
+  /** All weights in Keras order: per layer, kernel then bias. */
+  get weights(): Variable[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  }
+
+  getLayer(nameOrIndex: string | number): Layer {
+    const layer = typeof nameOrIndex === 'number' ? this.layers[nameOrIndex] : this.layers.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new Error(`No layer ${JSON.stringify(nameOrIndex)} in model '${this.name}'. Layers: ${this.layers.map((l) => l.name).join(', ')}.`);
+    return layer;
+  }
+
+  compile(options: CompileOptions): void {
+    if (!options || options.loss === undefined) throw new Error("compile needs a loss, e.g. model.compile({ loss: 'binary_crossentropy', optimizer: 'adam' }).");
+    const loss = getLoss(options.loss);
+    const optimizer = getOptimizer(options.optimizer ?? 'rmsprop');
+    for (const m of options.metrics ?? []) {
+      if (typeof m !== 'string') continue;
+      const key = normalizeName(m);
+      if (!['accuracy', 'acc', 'crossentropy', 'ce'].includes(key) && !metricRegistry.has(m) && !lossRegistry.has(m)) {
+        throw new Error(`Unknown metric '${m}'. Valid names: accuracy, ${[...metricRegistry.names(), ...lossRegistry.names()].join(', ')}.`);
+      }
+    }
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.metricIdentifiers = [...(options.metrics ?? [])];
+  }
+
+  /** Metric objects for the current output shape (fresh state). */
+  createMetrics(): Metric[] {
+    if (!this.loss) throw new Error('The model must be compiled before use.');
+    return this.metricIdentifiers.map((m) => getMetric(m, this.loss!, this.outputShape ?? [null, 1]));
+  }
+
+  /** Forward pass through every layer. training enables Dropout. */
+  call(x: Tensor, training = false): Tensor {
+    if (!this.built) this.build([null, ...x.shape.slice(1)]);
+    let out = x;
+    for (const layer of this.layers) out = layer.apply(out, training);
+    return out;
+  }
+
+  /** Regularization penalties of the last forward pass. */
+  get losses(): Tensor[] {
+    return this.layers.flatMap((l) => l.losses);
+  }
+
+  /** Check x against the model's input shape (building it from x when unknown), with both shapes in the message. */
+  checkInput(x: Tensor, what = 'x'): void {
+    if (!this.layers.length) throw new Error(`Model '${this.name}' has no layers: add layers before training or predicting.`);
+    if (!this.built) this.build([null, ...x.shape.slice(1)]);
+    const expected = this.batchInputShape!;
+    const ok = x.rank === expected.length && expected.every((d, i) => i === 0 || d === null || d === x.shape[i]);
+    if (!ok) {
+      const want = `[*, ${expected.slice(1).map((d) => (d === null ? '*' : d)).join(', ')}]`;
+      throw new Error(`${what} has shape ${formatShape(x.shape)} but model '${this.name}' expects inputs of shape ${want} (first layer '${this.layers[0].name}').`);
+    }
+  }
+
+  fit(x: TensorLike | BatchSource, y?: TensorLike, options: FitOptions = {}): Promise<History> {
+    return fitLoop(this, x, y, options);
+  }
+
+  /** Loss then metrics (Keras order); a single number when there are no metrics. */
+  evaluate(x: TensorLike | BatchSource, y: TensorLike | undefined, options: EvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  evaluate(x: TensorLike | BatchSource, y?: TensorLike, options?: EvaluateOptions): Promise<number[] | number>;
+  evaluate(x: TensorLike | BatchSource, y?: TensorLike, options: EvaluateOptions = {}): Promise<number[] | number | Record<string, number>> {
+    return evaluateLoop(this, x, y, options);
+  }
+
+  /** Predictions for x, computed in batches without recording gradients. Synchronous, as in Keras and TF.js. */
+  predict(x: TensorLike, options: { batchSize?: number } = {}): Tensor {
+    const input = toTensor(x, 'x');
+    checkFinite(input, 'x');
+    this.checkInput(input);
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}.`);
+    const n = input.shape[0];
+    return noGrad(() => {
+      if (n <= batchSize) return this.call(input, false).detach();
+      const parts: Tensor[] = [];
+      for (let start = 0; start < n; start += batchSize) parts.push(this.call(sliceRows(input, start, Math.min(n, start + batchSize)), false));
+      const rowSize = parts[0].size / parts[0].shape[0];
+      const out = new Float32Array(n * rowSize);
+      let offset = 0;
+      for (const p of parts) {
+        out.set(p.data, offset);
+        offset += p.size;
+      }
+      return new Tensor(out, [n, ...parts[0].shape.slice(1)]);
+    });
+  }
+
+  /** Copies of every weight, in Keras order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => new Tensor(w.data.slice(), w.shape));
+  }
+
+  /** Set every weight at once (Keras order). Shapes are all checked before any weight changes. */
+  setWeights(weights: readonly (Tensor | NestedArray | Float32Array)[]): void {
+    const vars = this.weights;
+    if (!Array.isArray(weights) || weights.length !== vars.length) {
+      throw new Error(`setWeights: model '${this.name}' has ${vars.length} weights (${vars.map((v) => `${v.name} ${formatShape(v.shape)}`).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}.`);
+    }
+    const values = weights.map((w, i) => {
+      const t = w instanceof Float32Array ? new Tensor(w, vars[i].shape) : toTensor(w as TensorLike, `weight ${i} (${vars[i].name})`);
+      if (t.size !== vars[i].size || (!(w instanceof Float32Array) && formatShape(t.shape) !== formatShape(vars[i].shape))) {
+        throw new Error(`setWeights: weight ${i} (${vars[i].name}) has shape ${formatShape(vars[i].shape)}, got ${formatShape(t.shape)}.`);
+      }
+      checkFinite(t, `weight ${i} (${vars[i].name})`);
+      return t;
+    });
+    values.forEach((t, i) => vars[i].data.set(t.data));
+  }
+
+  countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /** Print (or return, with printFn) Keras's summary table. */
+  summary(options: { lineLength?: number; printFn?: (line: string) => void } = {}): string {
+    const text = summaryTable(
+      this.name,
+      this.layers.map((layer, i) => ({ layer, outputShape: this.outputShapes[i] ?? null })).filter((r) => !(r.layer instanceof InputLayer)),
+      options.lineLength,
+    );
+    (options.printFn ?? console.log)(text);
+    return text;
+  }
+
+  getConfig(): { name: string; layers: { className: string; config: Record<string, unknown> }[] } {
+    return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) };
+  }
+}
+

@@ -1,0 +1,317 @@
+// The training loop: fit and evaluate, as Keras does them. Batch, stochastic and mini-batch gradient descent are
+// the same loop with batchSize = n, 1, or between; the last partial batch is used. Output goes through callbacks.
+
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { getRng } from '../tensor/random.js';
+import { variableGrads } from '../autograd/tape.js';
+import * as ops from '../ops/index.js';
+import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { ProgbarLogger, formatLogs } from '../callbacks/progbar.js';
+import { Mean, type Metric } from '../metrics/metric.js';
+import { isBatchSource, type BatchSource } from '../data/dataset.js';
+import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
+import type { Sequential } from './sequential.js';
+
+export interface FitOptions {
+  /** Passes over the data (default 1). */
+  epochs?: number;
+  /** Samples per gradient step (default 32). n gives batch GD, 1 stochastic GD. */
+  batchSize?: number;
+  /** Shuffle the training samples before each epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction of the data, taken from the end before shuffling, held out for validation (default 0). */
+  validationSplit?: number;
+  /** Held-out data [x, y] or [x, y, sampleWeight], or a batch source; overrides validationSplit. */
+  validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike] | BatchSource;
+  /** Batch size for validation (default batchSize). */
+  validationBatchSize?: number;
+  /** 0 silent, 1 progress bar, 2 one line per epoch (default 1). */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  /** Epoch to start from, to resume a run (default 0). */
+  initialEpoch?: number;
+  /** Weight of each class in the loss, e.g. { 0: 1, 1: 5 }. */
+  classWeight?: Record<number, number>;
+  /** Weight of each sample in the loss. */
+  sampleWeight?: TensorLike;
+  /** Batches per epoch for a batch source whose length is unknown. */
+  stepsPerEpoch?: number;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  verbose?: 0 | 1;
+  sampleWeight?: TensorLike;
+  callbacks?: Callback[];
+  /** Return { loss, accuracy, ... } instead of an array. */
+  returnDict?: boolean;
+}
+
+interface Prepared {
+  x: Tensor;
+  y: Tensor;
+  w: Tensor | null;
+}
+
+function checkInteger(name: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min}, got ${v}.`);
+  return v;
+}
+
+/** Per-sample weights from classWeight (class = label, argmax of one-hot, or 0/1 value) times sampleWeight. */
+function sampleWeights(y: Tensor, sampleWeight: TensorLike | undefined, classWeight: Record<number, number> | undefined): Tensor | null {
+  const n = y.shape[0];
+  let w: Float32Array | null = null;
+  if (sampleWeight !== undefined) {
+    const sw = toTensor(sampleWeight, 'sampleWeight');
+    if (sw.size !== n) throw new Error(`sampleWeight has ${sw.size} values but there are ${n} samples.`);
+    checkFinite(sw, 'sampleWeight');
+    w = sw.data.slice();
+  }
+  if (classWeight) {
+    w ??= new Float32Array(n).fill(1);
+    const cols = y.size / n;
+    for (let i = 0; i < n; i++) {
+      let cls = y.data[i * cols];
+      if (cols > 1) for (let j = 1, best = y.data[i * cols]; j < cols; j++) if (y.data[i * cols + j] > best) ((best = y.data[i * cols + j]), (cls = j));
+      const cw = classWeight[Math.round(cls)];
+      if (cw === undefined) throw new Error(`classWeight has no entry for class ${Math.round(cls)} (row ${i}); give a weight for every class.`);
+      w[i] *= cw;
+    }
+  }
+  return w ? new Tensor(w, [n]) : null;
+}
+
+/** Convert and check (x, y) against the model: lengths, finiteness, shapes, label ranges. No state changes. */
+function prepare(model: Sequential, xIn: TensorLike, yIn: TensorLike | undefined, sampleWeight: TensorLike | undefined, classWeight: Record<number, number> | undefined, what = ''): Prepared {
+  const x = toTensor(xIn, `${what}x`);
+  const y = toTensor(yIn as TensorLike, `${what}y`);
+  checkSameLength(x, y, `${what}x`, `${what}y`);
+  checkFinite(x, `${what}x`);
+  checkFinite(y, `${what}y`);
+  model.checkInput(x, `${what}x`);
+  checkTargets(model, y, `${what}y`);
+  return { x, y, w: sampleWeights(y, sampleWeight, classWeight) };
+}
+
+function checkTargets(model: Sequential, y: Tensor, what: string): void {
+  const loss = model.loss!;
+  const out = model.outputShape!;
+  const outDims = out.slice(1);
+  const yDims = y.shape.slice(1);
+  if (!loss.sparse && loss.className !== 'CategoricalCrossentropy') {
+    const aligned = yDims.length === outDims.length - 1 && outDims[outDims.length - 1] === 1 ? [...yDims, 1] : yDims;
+    const ok = aligned.length === outDims.length && aligned.every((d, i) => outDims[i] === null || d === outDims[i]);
+    if (!ok) {
+      throw new Error(`${what} has shape ${formatShape(y.shape)} but the model outputs ${formatShape(out.map((d) => (d === null ? -1 : d)))} per batch (last layer '${model.layers[model.layers.length - 1].name}'); targets must match the output.`);
+    }
+  }
+  loss.validateTargets(y, out.map((d) => d ?? -1));
+}
+
+function metricLogs(lossTracker: Mean, metrics: Metric[], prefix = ''): Logs {
+  const logs: Logs = { [`${prefix}loss`]: lossTracker.result() };
+  for (const m of metrics) logs[`${prefix}${m.name}`] = m.result();
+  return logs;
+}
+
+/** One optimizer step on a batch; updates the running loss and metrics with the batch's forward pass. */
+function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: Metric[]): void {
+  const vars = model.trainableWeights;
+  let pred: Tensor | null = null;
+  const { value, grads } = variableGrads(() => {
+    pred = model.call(xb, true);
+    let loss = model.loss!.call(yb, pred, wb);
+    for (const penalty of model.losses) loss = ops.add(loss, penalty);
+    return loss;
+  }, vars);
+  if (vars.length) model.optimizer!.applyGradients(vars.map((v, i) => [grads[i], v] as const));
+  const n = xb.shape[0];
+  lossTracker.update(value.item(), n);
+  const p = (pred as unknown as Tensor).detach();
+  for (const m of metrics) m.updateState(yb, p, wb);
+}
+
+/** Loss (with penalties) and metrics of a batch, no gradient. */
+function testStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: Metric[]): void {
+  const pred = model.call(xb, false);
+  let loss = model.loss!.call(yb, pred, wb);
+  for (const penalty of model.losses) loss = ops.add(loss, penalty);
+  lossTracker.update(loss.item(), xb.shape[0]);
+  for (const m of metrics) m.updateState(yb, pred, wb);
+}
+
+/** Yield to the event loop now and then, so timers and I/O run during long fits (costs nothing per step). */
+function makeBreather(): () => Promise<void> | null {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < 25) return null;
+    last = now;
+    return new Promise((resolve) => setImmediate(resolve));
+  };
+}
+
+async function runBatches(
+  data: Prepared | BatchSource,
+  batchSize: number,
+  order: ArrayLike<number> | null,
+  step: (xb: Tensor, yb: Tensor, wb: Tensor | null, batch: number) => Promise<boolean | void>,
+  model: Sequential,
+  stepsLimit?: number,
+): Promise<number> {
+  let batch = 0;
+  if (isBatchSource(data)) {
+    for await (const b of data.batches()) {
+      if (stepsLimit !== undefined && batch >= stepsLimit) break;
+      const xb = toTensor(b.x, `batch ${batch} x`);
+      const yb = toTensor(b.y, `batch ${batch} y`);
+      checkSameLength(xb, yb, `batch ${batch} x`, `batch ${batch} y`);
+      checkFinite(xb, `batch ${batch} x`);
+      checkFinite(yb, `batch ${batch} y`);
+      model.checkInput(xb, `batch ${batch} x`);
+      checkTargets(model, yb, `batch ${batch} y`);
+      if ((await step(xb, yb, null, batch++)) === false) break;
+    }
+    return batch;
+  }
+  const n = data.x.shape[0];
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const take = (t: Tensor) => (order ? takeRows(t, order, start, end) : sliceRows(t, start, end));
+    if ((await step(take(data.x), take(data.y), data.w ? take(data.w) : null, batch++)) === false) break;
+  }
+  return batch;
+}
+
+export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, yIn: TensorLike | undefined, options: FitOptions): Promise<History> {
+  if (!model.optimizer || !model.loss) throw new Error("The model must be compiled before fit: call model.compile({ loss, optimizer, metrics }) first.");
+  const epochs = checkInteger('epochs', options.epochs ?? 1, 0);
+  const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
+  const initialEpoch = checkInteger('initialEpoch', options.initialEpoch ?? 0, 0);
+  const verbose = options.verbose ?? 1;
+  const shuffle = options.shuffle ?? true;
+  const split = options.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1), got ${options.validationSplit}.`);
+
+  // Everything is checked before the first weight changes.
+  let train: Prepared | BatchSource;
+  let validation: Prepared | BatchSource | null = null;
+  if (isBatchSource(xIn)) {
+    if (split > 0) throw new Error('validationSplit is not supported with a batch source; pass validationData instead.');
+    if (!model.isBuilt) throw new Error('Fitting from a batch source needs a model with a known input shape: give the first layer inputShape or inputDim.');
+    train = xIn;
+  } else {
+    const all = prepare(model, xIn, yIn, options.sampleWeight, options.classWeight);
+    if (split > 0 && !options.validationData) {
+      // Keras takes the last fraction of the samples, before any shuffling.
+      const n = all.x.shape[0];
+      const splitAt = Math.floor(n * (1 - split));
+      if (splitAt === 0 || splitAt === n) throw new Error(`validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples.`);
+      const part = (t: Tensor | null, a: number, b: number) => (t ? sliceRows(t, a, b) : null);
+      train = { x: sliceRows(all.x, 0, splitAt), y: sliceRows(all.y, 0, splitAt), w: part(all.w, 0, splitAt) };
+      validation = { x: sliceRows(all.x, splitAt, n), y: sliceRows(all.y, splitAt, n), w: part(all.w, splitAt, n) };
+    } else train = all;
+  }
+  if (options.validationData) {
+    const vd = options.validationData;
+    if (isBatchSource(vd)) validation = vd;
+    else {
+      if (!Array.isArray(vd) || vd.length < 2) throw new Error('validationData must be [x, y] or [x, y, sampleWeight].');
+      validation = prepare(model, vd[0], vd[1], vd[2], undefined, 'validationData ');
+    }
+  }
+
+  const history = new History();
+  const callbacks: Callback[] = [history];
+  if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose }));
+  const list = new CallbackList([...callbacks.slice(0, 1), ...(options.callbacks ?? []), ...callbacks.slice(1)]);
+  const metrics = model.createMetrics();
+  const valMetrics = model.createMetrics();
+  const lossTracker = new Mean('loss');
+  const valLossTracker = new Mean('val_loss');
+  const nTrain = isBatchSource(train) ? (train.steps ?? options.stepsPerEpoch ?? 0) * batchSize : train.x.shape[0];
+  const steps = isBatchSource(train) ? (options.stepsPerEpoch ?? train.steps ?? 0) : Math.ceil(nTrain / batchSize);
+  const logKeys = ['loss', ...metrics.map((m) => m.name)];
+  list.setModel(model);
+  list.setParams({ epochs, steps, samples: nTrain, batchSize, verbose, metrics: validation ? [...logKeys, ...logKeys.map((k) => `val_${k}`)] : logKeys });
+  model.stopTraining = false;
+  const breathe = makeBreather();
+
+  await list.call('onTrainBegin');
+  let order: Uint32Array | null = null;
+  for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+    await list.call('onEpochBegin', epoch);
+    lossTracker.resetState();
+    for (const m of metrics) m.resetState();
+    if (!isBatchSource(train) && shuffle) {
+      order ??= new Uint32Array(train.x.shape[0]);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      getRng().shuffle(order);
+    }
+    await runBatches(
+      train,
+      batchSize,
+      shuffle ? order : null,
+      async (xb, yb, wb, batch) => {
+        await list.call('onTrainBatchBegin', batch, { batch, size: xb.shape[0] });
+        trainStep(model, xb, yb, wb, lossTracker, metrics);
+        await list.call('onTrainBatchEnd', batch, metricLogs(lossTracker, metrics));
+        const pause = breathe();
+        if (pause) await pause;
+        return !model.stopTraining;
+      },
+      model,
+      isBatchSource(train) ? options.stepsPerEpoch : undefined,
+    );
+    const logs = metricLogs(lossTracker, metrics);
+    if (validation) {
+      valLossTracker.resetState();
+      for (const m of valMetrics) m.resetState();
+      await runBatches(validation, options.validationBatchSize ?? batchSize, null, async (xb, yb, wb) => testStep(model, xb, yb, wb, valLossTracker, valMetrics), model);
+      Object.assign(logs, metricLogs(valLossTracker, valMetrics, 'val_'));
+    }
+    await list.call('onEpochEnd', epoch, logs);
+    if (model.stopTraining) break;
+  }
+  await list.call('onTrainEnd', history.history.loss ? { loss: history.history.loss[history.history.loss.length - 1] } : {});
+  return history;
+}
+
+export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSource, yIn: TensorLike | undefined, options: EvaluateOptions): Promise<number[] | number | Logs> {
+  if (!model.optimizer || !model.loss) throw new Error('The model must be compiled before evaluate: call model.compile({ loss, optimizer, metrics }) first.');
+  const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
+  const data = isBatchSource(xIn) ? xIn : prepare(model, xIn, yIn, options.sampleWeight, undefined);
+  const metrics = model.createMetrics();
+  const lossTracker = new Mean('loss');
+  const steps = isBatchSource(data) ? (data.steps ?? 0) : Math.ceil(data.x.shape[0] / batchSize);
+  const list = new CallbackList([...(options.callbacks ?? [])]);
+  list.setModel(model);
+  const verbose = options.verbose ?? 1;
+  const start = performance.now();
+  await list.call('onTestBegin');
+  const done = await runBatches(
+    data,
+    batchSize,
+    null,
+    async (xb, yb, wb, batch) => {
+      await list.call('onTestBatchBegin', batch);
+      testStep(model, xb, yb, wb, lossTracker, metrics);
+      await list.call('onTestBatchEnd', batch, metricLogs(lossTracker, metrics));
+    },
+    model,
+  );
+  const logs = metricLogs(lossTracker, metrics);
+  await list.call('onTestEnd', logs);
+  if (verbose) {
+    const secs = (performance.now() - start) / 1000;
+    const ms = Math.round((secs * 1000) / Math.max(done, 1));
+    const parts = formatLogs(logs);
+    process.stdout.write(`${done}/${steps || done} [${'='.repeat(30)}] - ${Math.floor(secs)}s ${ms}ms/step${parts}\n`);
+  }
+  if (options.returnDict) return logs;
+  const values = Object.values(logs);
+  return values.length === 1 ? values[0] : values;
+}
