@@ -12,6 +12,7 @@ import { Nadam } from './nadam.js';
 import { RMSprop } from './rmsprop.js';
 import { Lion } from './lion.js';
 import { Ftrl } from './ftrl.js';
+import { getSchedule } from '../schedules/index.js';
 
 export { Optimizer } from './optimizer.js';
 export type { OptimizerOptions, OptimizerState, LearningRate, GradientLike, SlotSpec } from './optimizer.js';
@@ -61,5 +62,11 @@ export function getOptimizer(identifier: string | Optimizer | { className: strin
   }
   const cls = registry.get(normalize(name));
   if (!cls) throw new Error(`Unknown optimizer '${name}'. Valid names: ${optimizerNames().map((n) => `'${n}'`).join(', ')}.`);
-  return new cls({ ...config });
+  const options: Record<string, unknown> = { ...config };
+  // A serialized schedule ({ className, config }) as the learning rate.
+  for (const k of ['learningRate', 'lr']) {
+    const v = options[k];
+    if (v && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string') options[k] = getSchedule(v as { className: string });
+  }
+  return new cls(options);
 }
