@@ -10,6 +10,7 @@ import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgbarLogger, formatLogs } from '../callbacks/progbar.js';
 import { Mean, type Metric } from '../metrics/metric.js';
+import { textChart } from '../report/text-chart.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
 import type { Sequential } from './sequential.js';
@@ -226,7 +227,10 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
 
   const history = new History();
   const callbacks: Callback[] = [history];
-  if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose }));
+  if (verbose > 0) {
+    const lossChart = (h: Record<string, number[]>) => (h.loss && h.loss.length > 2 ? textChart(h.loss, { label: 'loss', height: 8 }) : null);
+    callbacks.push(new ProgbarLogger({ verbose, onTrainEndSummary: lossChart }));
+  }
   const list = new CallbackList([...callbacks.slice(0, 1), ...(options.callbacks ?? []), ...callbacks.slice(1)]);
   const metrics = model.createMetrics();
   const valMetrics = model.createMetrics();
