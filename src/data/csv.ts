@@ -126,7 +126,40 @@ export function featureCount(encoders: CsvEncoders): number {
 
 interface CsvRecord {
   cells: string[];
-  line: number;
+  /** 0-based record index (the header is record 0); turned into a line number only for error messages. */
+  rec: number;
+}
+
+/** An error in one record; rethrown as '<path>:<line>: message' once the line is looked up. */
+class RowError extends Error {
+  constructor(
+    readonly rec: number,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** Line where record `rec` ends (a second pass with csv-parse's line info, run only for error messages). */
+async function lineOf(path: string, delimiter: string, rec: number): Promise<number> {
+  const parser = createReadStream(path).pipe(parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, to: rec + 1 }));
+  let line = rec + 1;
+  try {
+    for await (const item of parser as AsyncIterable<{ info: { lines: number } }>) line = item.info.lines;
+  } catch {
+    // keep the estimate
+  }
+  return line;
+}
+
+/** Run a pass over the file; RowErrors become one-line messages naming the file and line. */
+async function withLines<T>(path: string, delimiter: string, pass: () => Promise<T>): Promise<T> {
+  try {
+    return await pass();
+  } catch (err) {
+    if (err instanceof RowError) throw new Error(`${path}:${await lineOf(path, delimiter, err.rec)}: ${err.detail}`);
+    throw err;
+  }
 }
 
 async function checkFile(path: string): Promise<void> {
@@ -164,12 +197,11 @@ async function sniffDelimiter(path: string): Promise<string> {
 
 async function* readRecords(path: string, delimiter: string): AsyncGenerator<CsvRecord> {
   const parser = createReadStream(path).pipe(
-    parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }),
+    parse({ delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }),
   );
+  let rec = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { cells: item.record, line: item.info.lines };
-    }
+    for await (const cells of parser as AsyncIterable<string[]>) yield { cells, rec: rec++ };
   } catch (err) {
     const e = err as Error & { lines?: number };
     if (e.message.startsWith(path)) throw e;
@@ -197,8 +229,8 @@ function resolveColumn(ref: string | number, columns: string[], header: boolean,
 interface ColumnStats {
   numeric: number;
   nonNumeric: number;
-  firstNonNumeric?: { line: number; value: string };
-  firstNumeric?: { line: number; value: string };
+  firstNonNumeric?: { rec: number; value: string };
+  firstNumeric?: { rec: number; value: string };
   sum: number;
   values: number[] | null; // kept for the median
   counts: Map<string, number>; // distinct cell texts (numbers canonicalised), capped
@@ -218,6 +250,10 @@ export async function fitCsvEncoders(path: string, options: CsvOptions): Promise
   }
   await checkFile(path);
   const delimiter = options.delimiter ?? (await sniffDelimiter(path));
+  return withLines(path, delimiter, () => fitPass(path, options, delimiter, missing));
+}
+
+async function fitPass(path: string, options: CsvOptions, delimiter: string, missing: MissingStrategy): Promise<{ encoders: CsvEncoders; rows: number }> {
   const missingValues = options.missingValues ?? DEFAULT_MISSING;
   const isMissing = (s: string): boolean => missingValues.includes(s);
 
@@ -229,13 +265,13 @@ export async function fitCsvEncoders(path: string, options: CsvOptions): Promise
   let stats: ColumnStats[] = [];
   let rows = 0;
 
-  for await (const { cells, line } of readRecords(path, delimiter)) {
+  for await (const { cells, rec } of readRecords(path, delimiter)) {
     if (columns === null) {
       header = decideHeader(cells, options, isMissing);
       columns = header ? cells.map((c, i) => c || `column_${i}`) : cells.map((_, i) => `column_${i}`);
       if (header && new Set(columns).size !== columns.length) {
         const dup = columns.find((c, i) => columns!.indexOf(c) !== i);
-        throw new Error(`${path}:${line}: the header names column '${dup}' twice.`);
+        throw new RowError(rec, `the header names column '${dup}' twice.`);
       }
       targetIdx = resolveColumn(options.target, columns, header, path, 'target');
       used = options.features
@@ -250,14 +286,14 @@ export async function fitCsvEncoders(path: string, options: CsvOptions): Promise
       if (header) continue;
     }
     if (cells.length !== columns.length) {
-      throw new Error(`${path}:${line}: ragged row: ${cells.length} fields, expected ${columns.length}${header ? ' (as in the header)' : ' (as in the first row)'}.`);
+      throw new RowError(rec, `ragged row: ${cells.length} fields, expected ${columns.length}${header ? ' (as in the header)' : ' (as in the first row)'}.`);
     }
     const rowMissing = firstMissing(cells, used, targetIdx, isMissing);
     if (rowMissing >= 0) {
       if (missing === 'drop') continue;
       if (missing === 'error' || rowMissing === targetIdx) {
         const hint = rowMissing === targetIdx ? "rows with a missing target can only be dropped (missing: 'drop')" : "use missing: 'mean' | 'median' | 'most_frequent' | 'drop'";
-        throw new Error(`${path}:${line}: column '${columns[rowMissing]}': missing value ('${cells[rowMissing]}'); ${hint}.`);
+        throw new RowError(rec, `column '${columns[rowMissing]}': missing value ('${cells[rowMissing]}'); ${hint}.`);
       }
     }
     rows++;
@@ -272,11 +308,11 @@ export async function fitCsvEncoders(path: string, options: CsvOptions): Promise
         s.numeric++;
         s.sum += v;
         s.values?.push(v);
-        s.firstNumeric ??= { line, value: cell };
+        s.firstNumeric ??= { rec, value: cell };
         countValue(s.counts, String(v));
       } else {
         s.nonNumeric++;
-        s.firstNonNumeric ??= { line, value: cell };
+        s.firstNonNumeric ??= { rec, value: cell };
         countValue(s.counts, raw ? cell : canonical(cell));
       }
     }
@@ -293,7 +329,7 @@ export async function fitCsvEncoders(path: string, options: CsvOptions): Promise
     if (!categorical) {
       if (s.nonNumeric > 0) {
         const at = s.firstNonNumeric!;
-        throw new Error(`${path}:${at.line}: column '${name}': non-numeric value '${at.value}' in a numeric column (to one-hot encode the column, pass categorical: ['${name}']).`);
+        throw new RowError(at.rec, `column '${name}': non-numeric value '${at.value}' in a numeric column (to one-hot encode the column, pass categorical: ['${name}']).`);
       }
       const enc: ColumnEncoder = { name, kind: 'numeric' };
       if (missing !== 'error' && missing !== 'drop') enc.fill = numericFill(s, missing, name, path);
@@ -375,7 +411,7 @@ function fitTarget(s: ColumnStats, name: string, options: CsvOptions, path: stri
   if (task === 'regression') {
     if (!allNumeric) {
       const at = s.firstNonNumeric!;
-      throw new Error(`${path}:${at.line}: target column '${name}': non-numeric value '${at.value}' but the task is regression.`);
+      throw new RowError(at.rec, `target column '${name}': non-numeric value '${at.value}' but the task is regression.`);
     }
     return { name, task };
   }
@@ -395,7 +431,7 @@ export interface RowEncoder {
   hasTarget: boolean;
   /** Per-example target shape: [] (class index), [1] or [k] (one-hot). */
   targetShape: number[];
-  encode(cells: string[], line: number, xOut: Float32Array, xOffset: number, yOut: Float32Array | null, yOffset: number): boolean;
+  encode(cells: string[], rec: number, xOut: Float32Array, xOffset: number, yOut: Float32Array | null, yOffset: number): boolean;
 }
 
 /** Build the row encoder for a file whose first record is `first` (a header or a data row). */
@@ -434,17 +470,17 @@ export function rowEncoder(path: string, encoders: CsvEncoders, first: string[])
   const classIndex = target.classes ? new Map(target.classes.map((c, k) => [c, k])) : null;
   const k = target.classes?.length ?? 1;
   const targetShape = target.task === 'multiclass' ? (target.oneHot ? [k] : []) : [1];
-  const fail = (line: number, col: string, msg: string): never => {
-    throw new Error(`${path}:${line}: column '${col}': ${msg}`);
+  const fail = (rec: number, col: string, msg: string): never => {
+    throw new RowError(rec, `column '${col}': ${msg}`);
   };
 
   const encoder: RowEncoder = {
     width,
     hasTarget,
     targetShape,
-    encode(cells, line, xOut, xOffset, yOut, yOffset) {
+    encode(cells, rec, xOut, xOffset, yOut, yOffset) {
       if (cells.length !== fieldCount) {
-        throw new Error(`${path}:${line}: ragged row: ${cells.length} fields, expected ${fieldCount}.`);
+        throw new RowError(rec, `ragged row: ${cells.length} fields, expected ${fieldCount}.`);
       }
       if (encoders.missing === 'drop') {
         for (const c of cols) if (isMissing(cells[c])) return false;
@@ -455,16 +491,16 @@ export function rowEncoder(path: string, encoders: CsvEncoders, first: string[])
         const f = features[j];
         let cell = cells[cols[j]];
         if (isMissing(cell)) {
-          if (f.fill === undefined) fail(line, f.name, `missing value ('${cell}'); use missing: 'mean' | 'median' | 'most_frequent' | 'drop'.`);
+          if (f.fill === undefined) fail(rec, f.name, `missing value ('${cell}'); use missing: 'mean' | 'median' | 'most_frequent' | 'drop'.`);
           cell = String(f.fill);
         }
         if (f.kind === 'numeric') {
-          if (!isNumeric(cell)) fail(line, f.name, `non-numeric value '${cell}' in a numeric column.`);
+          if (!isNumeric(cell)) fail(rec, f.name, `non-numeric value '${cell}' in a numeric column.`);
           xOut[o++] = Number(cell);
         } else {
           const key = f.raw ? cell : canonical(cell);
           const c = catIndex[j]!.get(key);
-          if (c === undefined) fail(line, f.name, `unknown category '${cell}' (known: ${f.categories.map((v) => `'${v}'`).join(', ')}).`);
+          if (c === undefined) fail(rec, f.name, `unknown category '${cell}' (known: ${f.categories.map((v) => `'${v}'`).join(', ')}).`);
           xOut.fill(0, o, o + widths[j]);
           xOut[o + c!] = 1;
           o += widths[j];
@@ -472,14 +508,14 @@ export function rowEncoder(path: string, encoders: CsvEncoders, first: string[])
       }
       if (yOut !== null && t >= 0) {
         const cell = cells[t];
-        if (isMissing(cell)) fail(line, target.name, `missing target value ('${cell}').`);
+        if (isMissing(cell)) fail(rec, target.name, `missing target value ('${cell}').`);
         if (classIndex === null) {
-          if (!isNumeric(cell)) fail(line, target.name, `non-numeric target value '${cell}' for regression.`);
+          if (!isNumeric(cell)) fail(rec, target.name, `non-numeric target value '${cell}' for regression.`);
           yOut[yOffset] = Number(cell);
         } else {
           const key = canonical(cell);
           const c = classIndex.get(key);
-          if (c === undefined) fail(line, target.name, `unknown class '${cell}' (known: ${target.classes!.map((v) => `'${v}'`).join(', ')}).`);
+          if (c === undefined) fail(rec, target.name, `unknown class '${cell}' (known: ${target.classes!.map((v) => `'${v}'`).join(', ')}).`);
           if (target.oneHot) {
             yOut.fill(0, yOffset, yOffset + k);
             yOut[yOffset + c!] = 1;
@@ -493,30 +529,39 @@ export function rowEncoder(path: string, encoders: CsvEncoders, first: string[])
 }
 
 /** Stream encoded rows of a file: one { x, y } per kept row (fresh arrays each time). */
-export async function* csvExamples(path: string, encoders: CsvEncoders): AsyncGenerator<{ x: Float32Array; y: Float32Array | undefined; line: number }> {
+export async function* csvExamples(path: string, encoders: CsvEncoders): AsyncGenerator<{ x: Float32Array; y: Float32Array | undefined }> {
   await checkFile(path);
   let enc: RowEncoder | null = null;
-  for await (const { cells, line } of readRecords(path, encoders.delimiter)) {
-    if (enc === null) {
-      const built = rowEncoder(path, encoders, cells);
-      enc = built.encoder;
-      if (built.skipFirst) continue;
+  try {
+    for await (const { cells, rec } of readRecords(path, encoders.delimiter)) {
+      if (enc === null) {
+        const built = rowEncoder(path, encoders, cells);
+        enc = built.encoder;
+        if (built.skipFirst) continue;
+      }
+      const x = new Float32Array(enc.width);
+      const y = enc.hasTarget ? new Float32Array(Math.max(1, enc.targetShape[0] ?? 1)) : null;
+      if (enc.encode(cells, rec, x, 0, y, 0)) yield { x, y: y ?? undefined };
     }
-    const x = new Float32Array(enc.width);
-    const y = enc.hasTarget ? new Float32Array(Math.max(1, enc.targetShape[0] ?? 1)) : null;
-    if (enc.encode(cells, line, x, 0, y, 0)) yield { x, y: y ?? undefined, line };
+  } catch (err) {
+    if (err instanceof RowError) throw new Error(`${path}:${await lineOf(path, encoders.delimiter, err.rec)}: ${err.detail}`);
+    throw err;
   }
 }
 
 async function encodeCsv(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor }> {
   await checkFile(path);
+  return withLines(path, encoders.delimiter, () => encodePass(path, encoders, knownRows, requireTarget));
+}
+
+async function encodePass(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor }> {
   let enc: RowEncoder | null = null;
   let cap = knownRows ?? 1024;
   let x = new Float32Array(0);
   let y: Float32Array | null = null;
   let yWidth = 1;
   let n = 0;
-  for await (const { cells, line } of readRecords(path, encoders.delimiter)) {
+  for await (const { cells, rec } of readRecords(path, encoders.delimiter)) {
     if (enc === null) {
       const built = rowEncoder(path, encoders, cells);
       enc = built.encoder;
@@ -538,7 +583,7 @@ async function encodeCsv(path: string, encoders: CsvEncoders, knownRows: number 
         y = ny;
       }
     }
-    if (enc.encode(cells, line, x, n * enc.width, y, n * yWidth)) n++;
+    if (enc.encode(cells, rec, x, n * enc.width, y, n * yWidth)) n++;
   }
   if (enc === null) throw new Error(`CSV file ${path} is empty.`);
   if (n === 0) throw new Error(`CSV file ${path} has no data rows.`);
