@@ -128,13 +128,15 @@ export interface Liveness {
 }
 
 /**
- * Why a running trial counts as abandoned, or null if it may still be alive: its worker ran on this host and that
- * process is gone, or there was no sign of life for staleAfterMs.
+ * Why a running trial counts as abandoned, or null if it may still be alive. A worker that is another process on
+ * this host is judged by its pid alone (dead: abandoned at once; alive: never, however long a synchronous objective
+ * blocks its timers). Any other worker (another host, or this process, whose threads' trials the main thread keeps
+ * alive) is abandoned after staleAfterMs without a sign of life (start, heartbeat, intermediate value).
  */
 export function abandonedReason(t: TrialRecord, owner: Liveness, now: number, staleAfterMs: number): string | null {
   if (t.status !== 'running') return null;
-  if (owner.host === HOST && owner.pid !== undefined && owner.pid !== PID && !pidAlive(owner.pid)) {
-    return `abandoned: worker ${t.worker ?? '?'} (pid ${owner.pid} on ${owner.host}) is no longer running`;
+  if (owner.host === HOST && owner.pid !== undefined && owner.pid !== PID) {
+    return pidAlive(owner.pid) ? null : `abandoned: worker ${t.worker ?? '?'} (pid ${owner.pid} on ${owner.host}) is no longer running`;
   }
   const last = Math.max(t.startedAt, t.heartbeatAt ?? 0);
   if (now - last > staleAfterMs) {

@@ -17,8 +17,9 @@
 // Later events for a finished trial are ignored, so if two processes finish the same trial the first one counts.
 //
 // Abandoned trials: before proposing, a claimer marks as failed (error "abandoned: ...") every running trial whose
-// worker ran on this host and is no longer alive (pid check), or that gave no sign of life for staleAfterMs
-// (default 60 s). Their points are not re-run by the storage; the oracle sees them as failed trials.
+// worker process is gone (pid check; claims record host and pid), or, for a worker it cannot check, that gave no
+// sign of life for staleAfterMs (default 60 s). See abandonedReason in common.ts. The storage does not re-run
+// their points; the oracle sees failed trials and decides.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
