@@ -209,7 +209,7 @@ test('setState rejects a state from another optimizer or with other slots', () =
 });
 
 test('minimize() differentiates with the tape and steps every Variable the loss uses', async () => {
-  const ops = await import('../../src/ops/index.js');
+  const { ops } = await import('../../src/index.js');
   const w = new Variable([[1, -2]], { name: 'w' });
   const b = new Variable([0.5], { name: 'b' });
   const frozen = new Variable([3], { name: 'frozen', trainable: false });
