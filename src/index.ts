@@ -34,3 +34,6 @@ export { ProgbarLogger } from './callbacks/progbar.js';
 
 // optimizers, schedules, callbacks
 export * from './optimizers/index.js';
+
+// reports: self-contained HTML report (learning curves, tuning studies), its callback, terminal charts
+export { writeReport, renderReport, ReportCallback, textChart, sparkline, type ReportInput, type ReportCallbackOptions, type TextChartOptions } from './report/index.js';
