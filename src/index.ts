@@ -37,3 +37,14 @@ export * from './optimizers/index.js';
 
 // reports: self-contained HTML report (learning curves, tuning studies), its callback, terminal charts
 export { writeReport, renderReport, ReportCallback, textChart, sparkline, type ReportInput, type ReportCallbackOptions, type TextChartOptions } from './report/index.js';
+
+// data and saving
+export { loadCsv, transformCsv, fitCsvEncoders, featureNames, type CsvOptions, type CsvData, type CsvEncoders, type ColumnEncoder, type TargetEncoder, type Task, type MissingStrategy } from './data/csv.js';
+export { Dataset, CsvDataset, batchesFromGenerator, isBatchSource, type BatchSource, type Batch, type Example } from './data/dataset.js';
+export { trainTestSplit, type SplitOptions, type SplitResult } from './data/split.js';
+export { Scaler, StandardScaler, MinMaxScaler, scalerFromJSON, type ScalerJSON, type StandardScalerOptions, type MinMaxScalerOptions } from './data/scalers.js';
+export { toCategorical } from './data/categorical.js';
+export { loadMnist, loadIris, type MnistOptions, type MnistData, type IrisData } from './data/datasets.js';
+export { saveModel, modelArtifacts, type SaveOptions } from './io/save.js';
+export { loadModel, modelFromJSON, type LoadOptions } from './io/load.js';
+export { getModelMetadata, type ModelMetadata } from './io/metadata.js';
