@@ -8,7 +8,7 @@ export { grad, grads, valueAndGrad, variableGrads, noGrad } from './autograd/tap
 export { checkGradients } from './autograd/gradcheck.js';
 export * as ops from './ops/index.js';
 export { setBackend, getBackend, listBackends, type Backend } from './backend/backend.js';
-import './backend/js-backend.js';
+import './backend/index.js'; // registers 'js' and 'wasm', selects wasm when it instantiates
 
 // layers, activations, initializers, regularizers
 export { Layer, registerLayer, layerFromConfig, type LayerArgs, type SymbolicShape } from './layers/layer.js';
@@ -34,6 +34,8 @@ export { ProgbarLogger } from './callbacks/progbar.js';
 
 // optimizers, schedules, callbacks
 export * from './optimizers/index.js';
+export * from './schedules/index.js';
+export * from './callbacks/index.js';
 
 // reports: self-contained HTML report (learning curves, tuning studies), its callback, terminal charts
 export { writeReport, renderReport, ReportCallback, textChart, sparkline, type ReportInput, type ReportCallbackOptions, type TextChartOptions } from './report/index.js';

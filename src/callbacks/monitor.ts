@@ -1,0 +1,42 @@
+// Shared by EarlyStopping, ReduceLROnPlateau and ModelCheckpoint: which direction of a monitored log value is better.
+// mode 'auto' infers it from the name as Keras does: accuracy-like metrics (acc, auc, precision, recall, f1, iou,
+// cosine_similarity, with or without 'val_') improve upwards, everything else (losses, errors) downwards.
+
+import type { CallbackModel, Logs } from './callback.js';
+
+export type MonitorMode = 'auto' | 'min' | 'max';
+
+const UP = /(^|_)(acc|accuracy|auc|precision|recall|f1_score|fbeta_score|iou|cosine_similarity|top_k_categorical_accuracy|sparse_top_k_categorical_accuracy)$|acc/;
+
+export function resolveMode(owner: string, monitor: string, mode: MonitorMode | undefined): 'min' | 'max' {
+  const m = mode ?? 'auto';
+  if (m !== 'auto' && m !== 'min' && m !== 'max') throw new Error(`${owner}: \`mode\` must be 'auto', 'min' or 'max'; received '${String(mode)}'.`);
+  if (m !== 'auto') return m;
+  return UP.test(monitor.replace(/^val_/, '')) ? 'max' : 'min';
+}
+
+export function checkMonitor(owner: string, monitor: unknown): string {
+  if (typeof monitor !== 'string' || monitor.length === 0) throw new Error(`${owner}: \`monitor\` must be a log key such as 'val_loss' or 'accuracy'; received ${String(monitor)}.`);
+  return monitor;
+}
+
+/** The monitored value, or undefined with a one-time warning listing the available keys (as Keras warns). */
+export function monitorValue(owner: string, monitor: string, logs: Logs | undefined, warned: Set<string>): number | undefined {
+  const v = logs?.[monitor];
+  if (v === undefined && !warned.has(monitor)) {
+    warned.add(monitor);
+    process.emitWarning(`${owner} is conditioned on metric \`${monitor}\` which is not available. Available metrics are: ${Object.keys(logs ?? {}).join(',')}.`);
+  }
+  return v;
+}
+
+/** The optimizer's learning rate through the structural CallbackModel (throws clearly when there is none). */
+export function optimizerOf(owner: string, model: CallbackModel | null): { learningRate: number } {
+  const opt = model?.optimizer as { learningRate?: unknown } | undefined;
+  if (!opt || typeof opt.learningRate !== 'number') throw new Error(`${owner}: the model has no optimizer with a learningRate; compile the model first.`);
+  return opt as { learningRate: number };
+}
+
+export function say(line: string): void {
+  process.stdout.write(line + '\n');
+}
