@@ -186,9 +186,10 @@ export function studyCharts(study: StudyInput): ChartSpec[] {
   return charts;
 }
 
+/** Names of the tuned parameters (the tuner's own bookkeeping keys, 'tuner/...', left out). */
 function hyperparameterNames(trials: readonly TrialRecord[]): string[] {
   const names: string[] = [];
-  for (const t of trials) for (const k of Object.keys(t.hyperparameters)) if (!names.includes(k)) names.push(k);
+  for (const t of trials) for (const k of Object.keys(t.hyperparameters)) if (!k.startsWith('tuner/') && !names.includes(k)) names.push(k);
   return names;
 }
 

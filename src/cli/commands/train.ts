@@ -1,0 +1,142 @@
+// descent train <data.csv> --target <column>: load, split, standardize, fit with Keras progress, evaluate on the
+// held-out rows, save the model directory, write the report.
+
+import { join, resolve } from 'node:path';
+import { loadCsv, featureCount, type MissingStrategy, type Task } from '../../data/csv.js';
+import { trainTestSplit } from '../../data/split.js';
+import { StandardScaler } from '../../data/scalers.js';
+import { setSeed } from '../../tensor/random.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { writeReport } from '../../report/html.js';
+import { parse, intOption, positiveOption, fractionOption, stringOption, choiceOption, type OptionSpec } from '../args.js';
+import { UsageError } from '../errors.js';
+import { buildModel, readModelSpec, type ModelSpec } from '../model-builder.js';
+import { saveModelDir, REPORT_FILE, type Preprocessing } from '../model-dir.js';
+import { classificationMetrics, regressionMetrics, formatMetrics } from '../metrics-text.js';
+import type { CliContext } from '../context.js';
+
+export const TRAIN_USAGE = `Usage: descent train <data.csv> --target <column> [options]
+
+Train a model on a CSV file. The task is inferred from the target column: two classes -> binary
+(sigmoid + binary_crossentropy), more classes -> multiclass (softmax + sparse_categorical_crossentropy),
+numbers -> regression (linear + mse). Features are standardized; text columns are one-hot encoded.
+
+Options:
+  --target <column>         target column name (or 0-based index) [required]
+  --model <spec.json>       model spec (hidden layers or full layer list, loss, optimizer, metrics);
+                            default: an MLP with two hidden relu layers sized from the data
+  --epochs <n>              passes over the training data (default 50)
+  --batch-size <n>          samples per gradient step (default 32)
+  --optimizer <name>        adam, sgd, rmsprop, adagrad, adamw, nadam, ... (default adam)
+  --lr <rate>               learning rate (default: the optimizer's Keras default)
+  --validation-split <f>    fraction of the training rows held out for val_ metrics (default 0.2; 0 = none)
+  --test-size <f>           fraction of rows held out for the final test metrics (default 0.2; 0 = none)
+  --task <task>             override the inferred task: binary, multiclass, regression
+  --missing <strategy>      missing cells: error (default), mean, median, most_frequent, drop
+  --seed <n>                seed for the split, initial weights and shuffling (reproducible runs)
+  --out <dir>               model directory to write (default ./model)
+  --report <file.html>      report to write (default <out>/report.html)
+  --quiet                   no progress output
+  --verbose                 stack traces on errors
+  -h, --help                this help
+
+Example:
+  descent train diabetes.csv --target Outcome --epochs 150 --batch-size 10 --lr 0.01 --out diabetes-model`;
+
+const OPTIONS: OptionSpec = {
+  target: { type: 'string' },
+  model: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  'validation-split': { type: 'string' },
+  'test-size': { type: 'string' },
+  task: { type: 'string' },
+  missing: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  report: { type: 'string' },
+  quiet: { type: 'boolean' },
+};
+
+export async function train(argv: string[], ctx: CliContext): Promise<number> {
+  const cmd = 'train';
+  const { values, positionals } = parse(cmd, argv, OPTIONS, { min: 1, max: 1, names: '<data.csv>' });
+  if (values.help) return ctx.out(TRAIN_USAGE), 0;
+  const target = stringOption(values, 'target');
+  if (target === undefined) throw new UsageError('missing --target <column> (the column to predict)', cmd);
+  const epochsOpt = intOption(cmd, values, 'epochs');
+  const batchOpt = intOption(cmd, values, 'batch-size');
+  const lr = positiveOption(cmd, values, 'lr');
+  const validationSplit = fractionOption(cmd, values, 'validation-split', true) ?? 0.2;
+  const testSize = fractionOption(cmd, values, 'test-size', true) ?? 0.2;
+  const seed = intOption(cmd, values, 'seed', 0);
+  const task = choiceOption<Task>(cmd, values, 'task', ['binary', 'multiclass', 'regression']);
+  const missing = choiceOption<MissingStrategy>(cmd, values, 'missing', ['error', 'mean', 'median', 'most_frequent', 'drop']);
+  const outDir = resolve(stringOption(values, 'out') ?? 'model');
+  const reportPath = resolve(stringOption(values, 'report') ?? join(outDir, REPORT_FILE));
+  const quiet = Boolean(values.quiet);
+  const specPath = stringOption(values, 'model');
+  const spec: ModelSpec | undefined = specPath ? readModelSpec(specPath) : undefined;
+  const epochs = epochsOpt ?? spec?.epochs ?? 50;
+  const batchSize = batchOpt ?? spec?.batchSize ?? 32;
+  const optimizer = stringOption(values, 'optimizer');
+
+  if (seed !== undefined) setSeed(seed);
+  const csvPath = positionals[0];
+  const targetRef = /^\d+$/.test(target) ? Number(target) : target;
+  let data;
+  try {
+    data = await loadCsv(csvPath, { target: targetRef, task, missing });
+  } catch (e) {
+    // A number-looking target that is out of range as an index may be a header name: retry by name.
+    if (typeof targetRef === 'number' && /out of range/.test((e as Error).message)) data = await loadCsv(csvPath, { target, task, missing });
+    else throw e;
+  }
+  const inputs = featureCount(data.encoders);
+  const outputs = data.task === 'multiclass' ? data.classes!.length : 1;
+  const labels = data.task === 'regression' ? undefined : Array.from(data.y.data);
+  const describe = data.task === 'regression' ? 'regression' : `${data.task} classification (classes: ${data.classes!.join(', ')})`;
+  if (!quiet) ctx.out(`Loaded ${data.rows} rows x ${inputs} features from ${csvPath}; target '${data.targetName}': ${describe}.`);
+
+  let xTrain: Tensor, xTest: Tensor | null = null, yTrain: Tensor, yTest: Tensor | null = null;
+  if (testSize > 0) {
+    [xTrain, xTest, yTrain, yTest] = trainTestSplit(data.x, data.y, { testSize, seed, stratify: labels ?? false });
+  } else {
+    [xTrain, yTrain] = [data.x, data.y];
+  }
+  const scaler = new StandardScaler().fit(xTrain);
+  xTrain = scaler.transform(xTrain);
+  if (xTest) xTest = scaler.transform(xTest);
+  let targetScaler: StandardScaler | undefined;
+  if (data.task === 'regression') {
+    targetScaler = new StandardScaler().fit(yTrain);
+    yTrain = targetScaler.transform(yTrain);
+  }
+
+  const model = buildModel({ task: data.task, inputs, outputs }, { spec, specPath, optimizer, learningRate: lr });
+  if (!quiet) model.summary({ printFn: (line) => ctx.out(line) });
+  const history = await model.fit(xTrain, yTrain, { epochs, batchSize, validationSplit: validationSplit > 0 ? validationSplit : undefined, verbose: quiet ? 0 : 1 });
+
+  let testMetrics: Record<string, number> | undefined;
+  if (xTest && yTest) {
+    testMetrics = data.task === 'regression'
+      ? regressionMetrics(targetScaler!.inverseTransform(model.predict(xTest)), yTest)
+      : await classificationMetrics(model, xTest, yTest);
+    ctx.out(`Test (${xTest.shape[0]} rows): ${formatMetrics(testMetrics)}`);
+  }
+
+  const pre: Preprocessing = { task: data.task, target: data.targetName, classes: data.classes, encoders: data.encoders, x: scaler, y: targetScaler };
+  const saved = { history: history.history, epoch: history.epoch, params: history.params, testMetrics };
+  await saveModelDir(outDir, model, pre, saved);
+  ctx.out(`Saved model to ${outDir}`);
+  const summary = [
+    `Data: ${csvPath} (${data.rows} rows, ${inputs} features), target '${data.targetName}': ${describe}`,
+    `Model: ${model.layers.map((l) => l.className).join(' -> ')}, ${model.countParams()} parameters; ${epochs} epochs, batch ${batchSize}`,
+    testMetrics ? `Test metrics: ${formatMetrics(testMetrics)}` : 'No test set (--test-size 0)',
+  ].join('\n');
+  writeReport(reportPath, { title: `descent train: ${data.targetName} from ${csvPath.split('/').pop()}`, history: { history: history.history, epoch: history.epoch }, summary });
+  ctx.out(`Report: ${reportPath}`);
+  return 0;
+}

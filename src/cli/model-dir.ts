@@ -1,0 +1,84 @@
+// A model directory as `descent train` writes it: the model in TensorFlow.js's layers format (model.json + weight
+// shards, by src/io) carrying the CSV encoders and the fitted scalers ('x' for features, 'y' for a standardized
+// regression target), plus two files of the run:
+//   history.json   Keras History of the training run (history, epoch, params, testMetrics)
+//   report.html    learning curves (descent report <dir> writes it again)
+// Any model saved with saveModel(model, dir, { encoders, scalers: { x } }) works with predict/evaluate too.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Sequential } from '../models/sequential.js';
+import type { CsvEncoders, Task } from '../data/csv.js';
+import type { Scaler } from '../data/scalers.js';
+import { saveModel } from '../io/save.js';
+import { loadModel } from '../io/load.js';
+import { getModelMetadata } from '../io/metadata.js';
+import { writeFileAtomic } from '../report/atomic-write.js';
+
+export const HISTORY_FILE = 'history.json';
+export const REPORT_FILE = 'report.html';
+
+/** How CSV rows become model inputs and predictions become answers. */
+export interface Preprocessing {
+  task: Task;
+  target: string;
+  classes?: string[];
+  encoders: CsvEncoders;
+  /** Feature scaler fitted on the training rows (none: features used as encoded). */
+  x?: Scaler;
+  /** Regression target scaler (predictions are mapped back with its inverse). */
+  y?: Scaler;
+}
+
+export interface SavedHistory {
+  history: Record<string, number[]>;
+  epoch: number[];
+  params?: unknown;
+  testMetrics?: Record<string, number>;
+}
+
+/** Save the model with its preprocessing (one atomic directory write), then the run's history next to it. */
+export async function saveModelDir(dir: string, model: Sequential, pre: Preprocessing, history: SavedHistory): Promise<void> {
+  const scalers: Record<string, Scaler> = {};
+  if (pre.x) scalers.x = pre.x;
+  if (pre.y) scalers.y = pre.y;
+  await saveModel(model, dir, { scalers, encoders: pre.encoders });
+  writeFileAtomic(join(dir, HISTORY_FILE), JSON.stringify(history) + '\n');
+}
+
+export function checkModelDir(dir: string): void {
+  if (!existsSync(dir)) throw new Error(`Model directory not found: ${dir}`);
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory; pass the directory that descent train --out wrote.`);
+  if (!existsSync(join(dir, 'model.json'))) throw new Error(`${dir} has no model.json; is it a model directory written by descent train --out or saveModel()?`);
+}
+
+export async function loadModelDir(dir: string): Promise<Sequential> {
+  checkModelDir(dir);
+  return loadModel(dir);
+}
+
+/** The encoders and scalers saved with a model; an error if it has no encoders (saved without loadCsv's). */
+export function preprocessingOf(model: Sequential, dir: string): Preprocessing {
+  const md = getModelMetadata(model);
+  const encoders = md?.encoders;
+  if (!encoders) {
+    throw new Error(`${dir} has no CSV encoders saved with the model, so the CLI cannot encode CSV columns for it (train with descent train, or save with saveModel(model, dir, { encoders: data.encoders, scalers: { x: scaler } })).`);
+  }
+  return { task: encoders.target.task, target: encoders.target.name, classes: encoders.target.classes, encoders, x: md.scalers.x, y: md.scalers.y };
+}
+
+export function readHistory(path: string): SavedHistory {
+  let h: SavedHistory;
+  try {
+    h = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(existsSync(path) ? `${path} is not valid JSON: ${(e as Error).message}` : `History file not found: ${path}`);
+  }
+  if (!h || typeof h.history !== 'object' || h.history === null || Object.values(h.history).some((v) => !Array.isArray(v))) {
+    throw new Error(`${path} is not a training history: expected { "history": { "loss": [...], ... } }.`);
+  }
+  // NaN/Infinity are not JSON; they were written as null.
+  for (const k of Object.keys(h.history)) h.history[k] = h.history[k].map((v) => (v === null ? NaN : v));
+  if (!Array.isArray(h.epoch)) h.epoch = Array.from({ length: Math.max(0, ...Object.values(h.history).map((v) => v.length)) }, (_, i) => i);
+  return h;
+}

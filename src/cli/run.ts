@@ -1,0 +1,101 @@
+// The descent command: dispatch to a subcommand, turn errors into one line on stderr and an exit code
+// (0 ok, 1 runtime error, 2 usage error; see errors.ts). Stack traces only with --verbose.
+
+// The package entry registers the backend, layers, losses and optimizers by name.
+import '../index.js';
+import { UsageError, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE } from './errors.js';
+import { processContext, type CliContext } from './context.js';
+import { train, TRAIN_USAGE } from './commands/train.js';
+import { predict, PREDICT_USAGE } from './commands/predict.js';
+import { evaluate, EVALUATE_USAGE } from './commands/evaluate.js';
+import { summary, SUMMARY_USAGE } from './commands/summary.js';
+import { report, REPORT_USAGE } from './commands/report.js';
+
+type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+
+interface CommandEntry {
+  run: Command;
+  usage: () => Promise<string> | string;
+  about: string;
+}
+
+const lazy = async (path: string) => (await import(path)) as Record<string, unknown>;
+
+const COMMANDS: Record<string, CommandEntry> = {
+  train: { run: train, usage: () => TRAIN_USAGE, about: 'train a model on a CSV file, save it, print test metrics' },
+  predict: { run: predict, usage: () => PREDICT_USAGE, about: 'predict a CSV file with a saved model' },
+  evaluate: { run: evaluate, usage: () => EVALUATE_USAGE, about: 'loss and metrics of a saved model on a labelled CSV file' },
+  summary: { run: summary, usage: () => SUMMARY_USAGE, about: 'layers, parameters and training data of a saved model' },
+  report: { run: report, usage: () => REPORT_USAGE, about: 'HTML report of a model, a history.json or a tuning study' },
+  tune: {
+    run: async (argv, ctx) => ((await lazy('./commands/tune.js')).tune as Command)(argv, ctx),
+    usage: async () => (await lazy('./commands/tune.js')).TUNE_USAGE as string,
+    about: 'hyperparameter search over a space.json; prints the leaderboard',
+  },
+  'tune-worker': {
+    run: async (argv) => {
+      let mod: Record<string, unknown>;
+      try {
+        mod = await lazy('./tune-worker.js');
+      } catch {
+        throw new Error('tune-worker is not available in this build of descent.');
+      }
+      const code = await (mod.runTuneWorker as (argv: string[]) => Promise<number | void>)(argv);
+      return typeof code === 'number' ? code : EXIT_OK;
+    },
+    usage: () => 'Usage: descent tune-worker <spec.json>\n\nRun one worker of a stored tuning study (see docs); start many on many machines.',
+    about: 'run one worker of a stored tuning study (many machines can join)',
+  },
+};
+
+export const USAGE = `Usage: descent <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.about}`).join('\n')}
+
+Run 'descent <command> --help' for a command's options.
+Exit codes: 0 success, 1 runtime error (bad data, missing file, ...), 2 usage error.`;
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export async function run(argv: string[], ctx: CliContext = processContext): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    ctx.err(USAGE);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest[0]) {
+      const c = COMMANDS[rest[0]];
+      if (!c) return ctx.err(`descent: unknown command '${rest[0]}'. Commands: ${Object.keys(COMMANDS).join(', ')}`), EXIT_USAGE;
+      ctx.out(await c.usage());
+    } else ctx.out(USAGE);
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    const { createRequire } = await import('node:module');
+    ctx.out(String((createRequire(import.meta.url)('../../../package.json') as { version: string }).version));
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    ctx.err(`descent: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')} (descent --help)`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (err instanceof UsageError) {
+      ctx.err(`descent ${name}: ${oneLine(err.message)} (see: descent ${name} --help)`);
+      if (verbose && err.stack) ctx.err(err.stack);
+      return EXIT_USAGE;
+    }
+    ctx.err(`descent ${name}: error: ${oneLine(err.message)}`);
+    if (verbose && err.stack) ctx.err(err.stack);
+    return EXIT_RUNTIME;
+  }
+}
