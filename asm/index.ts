@@ -1,0 +1,2 @@
+// Entry of the WebAssembly module: every kernel exported to src/backend/wasm-backend.ts.
+export { gemm, MR, NR, KC, MC, NC, SCRATCH_BYTES } from './gemm';

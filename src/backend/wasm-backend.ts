@@ -1,0 +1,166 @@
+// WebAssembly SIMD128 kernels (compiled from asm/*.ts at npm install into build/descent.wasm).
+// One growing shared memory holds per-thread packing scratch and the operands: matmul copies A and B in,
+// runs the cache-blocked GEMM (asm/gemm.ts), and copies C out. Large products are split by rows or columns
+// across worker threads that instantiate the same module on the same memory; the main thread takes one part
+// and blocks on Atomics.wait until the workers have finished theirs (Backend.matmul is synchronous).
+
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Backend } from './backend.js';
+import { matmulReference } from './js-backend.js';
+import { CTL_BYTES, Ctl, OP_GEMM, OP_STOP, runChunks, type GemmExports } from './wasm-protocol.js';
+
+const PAGE = 65536;
+/** Below this many multiply-adds the copy in/out costs more than the JS loop saves. */
+export const WASM_MIN_MACS = 4096;
+/** Above this many multiply-adds a product is split across threads (waking a worker costs tens of µs). */
+export const PARALLEL_MIN_MACS = 1 << 21;
+
+export interface WasmBackendOptions {
+  /** Path of the compiled module; default build/descent.wasm next to the package root. */
+  wasmPath?: string | URL;
+  /** Threads for large products, main thread included; default min(cores, 4). 1 disables workers. */
+  threads?: number;
+}
+
+export interface WasmBackend extends Backend {
+  readonly threads: number;
+  /** Workers that have started and are ready to take work. */
+  readyWorkers(): number;
+  /** Stop the worker threads (they also stop with the process). */
+  terminate(): void;
+  /** The module's memory and exports, for tests that drive the kernel directly. */
+  raw(): { memory: WebAssembly.Memory; exports: GemmExports; scratch: number; operandBase: number };
+}
+
+export const defaultWasmPath = new URL('../../../build/descent.wasm', import.meta.url);
+
+function checkDims(m: number, k: number, n: number): void {
+  for (const [name, v] of [['m', m], ['k', k], ['n', n]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`matmul: dimension ${name} must be a non-negative integer, got ${v}.`);
+  }
+}
+
+/** Shapes are checked against the buffers before any memory is touched. */
+export function checkMatmulArgs(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): void {
+  checkDims(m, k, n);
+  if (a.length < m * k) throw new Error(`matmul: A has ${a.length} values, needs ${m}×${k} = ${m * k}.`);
+  if (b.length < k * n) throw new Error(`matmul: B has ${b.length} values, needs ${k}×${n} = ${k * n}.`);
+  if (out.length < m * n) throw new Error(`matmul: output has ${out.length} values, needs ${m}×${n} = ${m * n}.`);
+}
+
+/** Instantiate the module and build the backend; throws when the file is missing or WebAssembly lacks SIMD/threads. */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const bytes = readFileSync(options.wasmPath ?? defaultWasmPath);
+  const module = new WebAssembly.Module(bytes);
+  const ex0 = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }) } });
+  const scratchBytes = (ex0.exports as unknown as GemmExports).SCRATCH_BYTES.value;
+  const MR = (ex0.exports as unknown as GemmExports).MR.value;
+  const NR = (ex0.exports as unknown as GemmExports).NR.value;
+
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16));
+  const scratchBase = CTL_BYTES;
+  const operandBase = align(scratchBase + threads * scratchBytes, 64);
+  const maxPages = 32768; // 2 GiB: matches --maximumMemory in asm/build.mjs
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((operandBase + (1 << 20)) / PAGE), maximum: maxPages, shared: true });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+  const ctl = new Int32Array(memory.buffer, 0, CTL_BYTES / 4);
+  let heap = new Float32Array(memory.buffer);
+
+  function ensure(bytes: number): void {
+    if (bytes <= heap.byteLength) return;
+    const pages = Math.ceil((bytes - heap.byteLength) / PAGE);
+    if (heap.byteLength / PAGE + pages > maxPages) throw new Error(`matmul: operands need ${(bytes / 2 ** 20).toFixed(0)} MiB, more than the WebAssembly memory limit of ${maxPages / 16} MiB.`);
+    memory.grow(pages);
+    heap = new Float32Array(memory.buffer);
+  }
+
+  // Worker pool, started on the first large product. Workers join a job whenever they wake; none is waited for
+  // except to finish a chunk it has claimed.
+  const workers: Worker[] = [];
+  let poolStarted = false;
+  let stopped = false;
+  let gen = Atomics.load(ctl, Ctl.Gen);
+  function startPool(): void {
+    poolStarted = true;
+    for (let w = 1; w < threads; w++) {
+      const worker = new Worker(new URL('./wasm-worker.js', import.meta.url), { workerData: { module, memory, slot: w, scratch: scratchBase + w * scratchBytes } });
+      worker.unref();
+      worker.on('error', (e) => process.emitWarning(`descent: wasm worker ${w} failed (${(e as Error).message}); continuing with fewer threads.`));
+      workers.push(worker);
+    }
+  }
+  const readyWorkers = (): number => {
+    let r = 0;
+    for (let w = 1; w < threads; w++) if (Atomics.load(ctl, Ctl.ReadyBase + w) === 1) r++;
+    return r;
+  };
+
+  function gemmParallel(aP: number, bP: number, cP: number, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: boolean): void {
+    const lda = transA ? m : k, ldb = transB ? k : n;
+    if (threads === 1 || stopped || m * n * k < PARALLEL_MIN_MACS) {
+      exports.gemm(aP, bP, cP, m, k, n, lda, ldb, n, +transA, +transB, +acc, scratchBase);
+      return;
+    }
+    if (!poolStarted) startPool();
+    // Cut the larger of m and n into about 3 chunks per thread, aligned to the micro-tile.
+    const byRows = m >= n;
+    const unit = byRows ? MR : NR;
+    const total = byRows ? m : n;
+    const chunk = Math.max(byRows ? 16 : 32, Math.ceil(total / (3 * threads) / unit) * unit);
+    const chunks = Math.ceil(total / chunk);
+    gen = (gen + 1) & 0x7fff;
+    ctl[Ctl.Op] = OP_GEMM;
+    ctl[Ctl.A] = aP; ctl[Ctl.B] = bP; ctl[Ctl.C] = cP; ctl[Ctl.M] = m; ctl[Ctl.K] = k; ctl[Ctl.N] = n;
+    ctl[Ctl.Lda] = lda; ctl[Ctl.Ldb] = ldb; ctl[Ctl.Ldc] = n;
+    ctl[Ctl.TransA] = +transA; ctl[Ctl.TransB] = +transB; ctl[Ctl.Acc] = +acc;
+    ctl[Ctl.ByRows] = +byRows; ctl[Ctl.Chunk] = chunk; ctl[Ctl.Chunks] = chunks;
+    Atomics.store(ctl, Ctl.Done, 0);
+    Atomics.store(ctl, Ctl.Failed, 0);
+    Atomics.store(ctl, Ctl.Claim, gen << 16);
+    Atomics.store(ctl, Ctl.Gen, gen);
+    Atomics.notify(ctl, Ctl.Gen);
+    runChunks(ctl, gen, exports.gemm, scratchBase);
+    for (let done = Atomics.load(ctl, Ctl.Done); done !== chunks; done = Atomics.load(ctl, Ctl.Done)) {
+      Atomics.wait(ctl, Ctl.Done, done, 20);
+    }
+    if (Atomics.load(ctl, Ctl.Failed)) throw new Error('matmul: a wasm thread failed while computing its part.');
+  }
+
+  function matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate = false): void {
+    checkMatmulArgs(a, b, out, m, k, n);
+    if (m * n * k < WASM_MIN_MACS) return matmulReference(a, b, out, m, k, n, transA, transB, accumulate);
+    const aP = operandBase;
+    const bP = align(aP + 4 * m * k, 64);
+    const cP = align(bP + 4 * k * n, 64);
+    ensure(cP + 4 * m * n);
+    heap.set(m * k === a.length ? a : a.subarray(0, m * k), aP >> 2);
+    heap.set(k * n === b.length ? b : b.subarray(0, k * n), bP >> 2);
+    if (accumulate) heap.set(out.subarray(0, m * n), cP >> 2);
+    gemmParallel(aP, bP, cP, m, k, n, transA, transB, accumulate);
+    out.set(heap.subarray(cP >> 2, (cP >> 2) + m * n));
+  }
+
+  return {
+    name: 'wasm',
+    threads,
+    matmul,
+    readyWorkers,
+    raw: () => ({ memory, exports, scratch: scratchBase, operandBase }),
+    terminate(): void {
+      ctl[Ctl.Op] = OP_STOP;
+      for (let w = 1; w < threads; w++) Atomics.store(ctl, Ctl.ReadyBase + w, 0);
+      gen = (gen + 1) & 0x7fff;
+      Atomics.store(ctl, Ctl.Gen, gen);
+      Atomics.notify(ctl, Ctl.Gen);
+      workers.length = 0;
+      poolStarted = true; // never restart: later products run on the main thread
+      stopped = true;
+    },
+  };
+}
+
+function align(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}

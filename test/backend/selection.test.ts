@@ -1,0 +1,61 @@
+// Backend selection: wasm by default when the module instantiates, setBackend overrides, and a missing or
+// broken module falls back to the TypeScript kernels with exactly one warning line, never a crash.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getBackend, setBackend, listBackends, ops, tensor } from '../../src/index.js';
+
+const entry = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+const script = `
+const d = await import(${JSON.stringify(entry)});
+const c = d.ops.matmul(d.tensor([[1, 2], [3, 4]]), d.tensor([[5, 6], [7, 8]]));
+console.log(JSON.stringify({ backend: d.getBackend().name, list: d.listBackends(), c: Array.from(c.data) }));`;
+
+function runWith(env: Record<string, string>): { out: { backend: string; list: string[]; c: number[] }; stderr: string } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  assert.equal(r.status, 0, `child failed: ${r.stderr}`);
+  return { out: JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
+}
+
+test('wasm is selected at import and setBackend switches between js and wasm', () => {
+  assert.deepEqual(listBackends().sort(), ['js', 'wasm']);
+  assert.equal(getBackend().name, 'wasm');
+  setBackend('js');
+  assert.equal(getBackend().name, 'js');
+  const viaJs = Array.from(ops.matmul(tensor([[1, 2, 3]]), tensor([[1], [0], [2]])).data);
+  setBackend('wasm');
+  assert.equal(getBackend().name, 'wasm');
+  assert.deepEqual(viaJs, [7]);
+  assert.throws(() => setBackend('gpu'), /Unknown backend 'gpu'. Available: js, wasm/);
+});
+
+test('a missing wasm file falls back to js with one warning line, and matmul still works', () => {
+  const { out, stderr } = runWith({ DESCENT_WASM_PATH: '/nonexistent/descent.wasm' });
+  assert.equal(out.backend, 'js');
+  assert.deepEqual(out.list, ['js']);
+  assert.deepEqual(out.c, [19, 22, 43, 50]);
+  const lines = stderr.split('\n').filter((l) => l.includes('descent:'));
+  assert.equal(lines.length, 1, stderr);
+  assert.match(lines[0], /WebAssembly kernels unavailable .*using the TypeScript backend/);
+});
+
+test('a corrupt wasm file also falls back instead of crashing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'descent-wasm-'));
+  const bad = join(dir, 'bad.wasm');
+  writeFileSync(bad, Buffer.from([0, 97, 115, 109, 1, 0, 0, 0, 255, 255]));
+  const { out, stderr } = runWith({ DESCENT_WASM_PATH: bad });
+  assert.equal(out.backend, 'js');
+  assert.deepEqual(out.c, [19, 22, 43, 50]);
+  assert.match(stderr, /WebAssembly kernels unavailable/);
+});
+
+test('DESCENT_BACKEND=js skips wasm silently', () => {
+  const { out, stderr } = runWith({ DESCENT_BACKEND: 'js' });
+  assert.equal(out.backend, 'js');
+  assert.equal(stderr.includes('descent:'), false);
+});
