@@ -10,6 +10,8 @@ import { predict, PREDICT_USAGE } from './commands/predict.js';
 import { evaluate, EVALUATE_USAGE } from './commands/evaluate.js';
 import { summary, SUMMARY_USAGE } from './commands/summary.js';
 import { report, REPORT_USAGE } from './commands/report.js';
+import { tune, TUNE_USAGE } from './commands/tune.js';
+import { runTuneWorker, TUNE_WORKER_USAGE } from './tune-worker.js';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
@@ -19,33 +21,14 @@ interface CommandEntry {
   about: string;
 }
 
-const lazy = async (path: string) => (await import(path)) as Record<string, unknown>;
-
 const COMMANDS: Record<string, CommandEntry> = {
   train: { run: train, usage: () => TRAIN_USAGE, about: 'train a model on a CSV file, save it, print test metrics' },
   predict: { run: predict, usage: () => PREDICT_USAGE, about: 'predict a CSV file with a saved model' },
   evaluate: { run: evaluate, usage: () => EVALUATE_USAGE, about: 'loss and metrics of a saved model on a labelled CSV file' },
   summary: { run: summary, usage: () => SUMMARY_USAGE, about: 'layers, parameters and training data of a saved model' },
   report: { run: report, usage: () => REPORT_USAGE, about: 'HTML report of a model, a history.json or a tuning study' },
-  tune: {
-    run: async (argv, ctx) => ((await lazy('./commands/tune.js')).tune as Command)(argv, ctx),
-    usage: async () => (await lazy('./commands/tune.js')).TUNE_USAGE as string,
-    about: 'hyperparameter search over a space.json; prints the leaderboard',
-  },
-  'tune-worker': {
-    run: async (argv) => {
-      let mod: Record<string, unknown>;
-      try {
-        mod = await lazy('./tune-worker.js');
-      } catch {
-        throw new Error('tune-worker is not available in this build of descent.');
-      }
-      const code = await (mod.runTuneWorker as (argv: string[]) => Promise<number | void>)(argv);
-      return typeof code === 'number' ? code : EXIT_OK;
-    },
-    usage: () => 'Usage: descent tune-worker <spec.json>\n\nRun one worker of a stored tuning study (see docs); start many on many machines.',
-    about: 'run one worker of a stored tuning study (many machines can join)',
-  },
+  tune: { run: tune, usage: () => TUNE_USAGE, about: 'hyperparameter search over a space.json; prints the leaderboard' },
+  'tune-worker': { run: runTuneWorker, usage: () => TUNE_WORKER_USAGE, about: 'run one worker of a stored tuning study (many machines can join)' },
 };
 
 export const USAGE = `Usage: descent <command> [options]
