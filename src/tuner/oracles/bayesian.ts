@@ -7,7 +7,7 @@
 //   4. maximise the acquisition over random candidates plus perturbations of the best points, then refine the best
 //      few by a (1+1) evolution strategy; snap to the space (decode then encode) at every step.
 // Acquisitions, with μ, σ the posterior of the score and s* the best score:
-//   'ei'  (default)  EI(x) = (s* - μ - ξ) Φ(z) + σ φ(z),  z = (s* - μ - ξ) / σ,  ξ = xi (default 0.01 · std of scores)
+//   'ei'  (default)  EI(x) = (s* - μ - ξ) Φ(z) + σ φ(z),  z = (s* - μ - ξ) / σ,  ξ = xi · std of scores (default 0)
 //   'ucb'            -(μ - β σ)  (a lower confidence bound on the score; β = beta, default 2.6 as Keras Tuner)
 
 import { decode, encode, encodedWidth, valuesKey } from '../space.js';
@@ -22,7 +22,7 @@ export interface BayesianOptions {
   acquisition?: 'ei' | 'ucb';
   /** Exploration weight of 'ucb'. Default 2.6. */
   beta?: number;
-  /** Improvement margin of 'ei', in standard deviations of the observed scores. Default 0.01. */
+  /** Improvement margin of 'ei', in standard deviations of the observed scores. Default 0. */
   xi?: number;
   /** Random candidates scored per proposal. Default 1000. */
   candidates?: number;
@@ -83,7 +83,7 @@ export class BayesianOracle implements Oracle {
   private acquisition(gp: GaussianProcess, best: number): (x: readonly number[]) => number {
     const kind = this.options.acquisition ?? 'ei';
     const beta = this.options.beta ?? 2.6;
-    const xi = (this.options.xi ?? 0.01) * gp.yStd;
+    const xi = (this.options.xi ?? 0) * gp.yStd;
     return (x) => {
       const { mean, variance } = gp.predict(x);
       const sigma = Math.sqrt(variance);
