@@ -48,7 +48,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}); the file is truncated or corrupt.`);
+    throw new Error(`${file} is not valid JSON (${oneLine((e as Error).message)}); the file is truncated or corrupt.`);
   }
   return modelFromJSON(json, file, async (path) => {
     const shard = join(dir, path);
@@ -66,7 +66,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
  */
 export async function modelFromJSON(json: unknown, file: string, readShard: (path: string) => Promise<Uint8Array>, options: LoadOptions = {}): Promise<Sequential> {
   const fail = (msg: string): never => {
-    throw new Error(`${file}: ${msg}`);
+    throw new Error(`${file}: ${oneLine(msg)}`);
   };
   const mj = checkStructure(json, fail);
   const descent = checkDescentMetadata(mj, fail);
@@ -136,6 +136,12 @@ export async function modelFromJSON(json: unknown, file: string, readShard: (pat
   if (options.compile ?? true) compileFromConfig(model, mj, descent, optimizerWeights, metadata, fail);
   setModelMetadata(model, metadata);
   return model;
+}
+
+/** Messages are one line, whatever a damaged file put into them. */
+function oneLine(s: string): string {
+  const flat = s.replace(/\s+/g, ' ');
+  return flat.length > 400 ? `${flat.slice(0, 400)}...` : flat;
 }
 
 function shardName(file: string, path: string): string {
