@@ -50,12 +50,17 @@ export class Dropout extends Layer {
     this.rate = rate;
     this.seed = options.seed;
   }
-  call(input: Tensor, training: boolean): Tensor {
-    if (!training || this.rate === 0) return input;
+  /** Fill a mask with 0 (dropped) or 1/(1 − rate) (kept), one draw per element from the layer's random stream. */
+  fillMask(mask: Float32Array): void {
     const rng = this.seed === undefined ? getRng() : (this.rng ??= getRng(this.seed));
     const keep = 1 - this.rate;
-    const mask = new Float32Array(input.size);
     for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
+  }
+
+  call(input: Tensor, training: boolean): Tensor {
+    if (!training || this.rate === 0) return input;
+    const mask = new Float32Array(input.size);
+    this.fillMask(mask);
     const out = new Float32Array(input.size);
     for (let i = 0; i < out.length; i++) out[i] = input.data[i] * mask[i];
     return withGrad(new TensorClass(out, input.shape), 'dropout', [input], (g) => {

@@ -12,6 +12,7 @@ import { lossRegistry } from '../losses/index.js';
 import { normalizeName } from '../registry.js';
 import { getOptimizer, Optimizer } from '../optimizers/index.js';
 import { summaryTable } from './summary.js';
+import { DenseStackPlan } from './fast-path.js';
 import { fitLoop, evaluateLoop, type FitOptions, type EvaluateOptions } from './training.js';
 import type { History } from '../callbacks/history.js';
 import type { BatchSource } from '../data/dataset.js';
@@ -37,6 +38,9 @@ export class Sequential {
   metricIdentifiers: MetricIdentifier[] = [];
   /** Set by a callback (e.g. EarlyStopping) to end fit after the current batch. */
   stopTraining = false;
+  /** Use the planned Dense-stack training step when the model allows it (same numerics as autograd, faster). */
+  fastPath = true;
+  private plan: DenseStackPlan | null | undefined = undefined;
   private built = false;
   private batchInputShape: SymbolicShape | null = null;
   private outputShapes: SymbolicShape[] = [];
@@ -55,6 +59,7 @@ export class Sequential {
     (layer as unknown as { ensureName(): void }).ensureName();
     if (this.layers.some((l) => l.name === layer.name)) throw new Error(`Layer name '${layer.name}' is already used in model '${this.name}'; layer names must be unique.`);
     this.layers.push(layer);
+    this.plan = undefined;
     if (this.batchInputShape) this.build(this.batchInputShape);
   }
 
@@ -63,6 +68,7 @@ export class Sequential {
     if (!this.layers.length) throw new Error('Sequential.pop: the model has no layers.');
     this.layers.pop();
     this.outputShapes.pop();
+    this.plan = undefined;
   }
 
   /** Build every layer for an input shape (batch dimension first, may be null). */
@@ -79,6 +85,7 @@ export class Sequential {
     }
     this.batchInputShape = batchInputShape;
     this.built = this.layers.length > 0;
+    this.plan = undefined;
   }
 
   get inputShape(): SymbolicShape | null {
@@ -125,6 +132,7 @@ export class Sequential {
     }
     this.loss = loss;
     this.optimizer = optimizer;
+    this.plan = undefined;
     this.metricIdentifiers = [...(options.metrics ?? [])];
   }
 
@@ -132,6 +140,13 @@ export class Sequential {
   createMetrics(): Metric[] {
     if (!this.loss) throw new Error('The model must be compiled before use.');
     return this.metricIdentifiers.map((m) => getMetric(m, this.loss!, this.outputShape ?? [null, 1]));
+  }
+
+  /** The planned Dense-stack step for this model, or null when it needs the general autograd path. */
+  fastPlan(): DenseStackPlan | null {
+    if (!this.fastPath) return null;
+    if (this.plan === undefined) this.plan = DenseStackPlan.create(this);
+    return this.plan;
   }
 
   /** Forward pass through every layer. training enables Dropout. */
@@ -178,18 +193,21 @@ export class Sequential {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}.`);
     const n = input.shape[0];
+    const plan = this.fastPlan();
     return noGrad(() => {
-      if (n <= batchSize) return this.call(input, false).detach();
+      const forward = (t: Tensor) => (plan && t.rank === 2 ? plan.forward(t.data, t.shape[0], false) : this.call(t, false));
+      if (n <= batchSize) return forward(input).clone();
       const parts: Tensor[] = [];
-      for (let start = 0; start < n; start += batchSize) parts.push(this.call(sliceRows(input, start, Math.min(n, start + batchSize)), false));
-      const rowSize = parts[0].size / parts[0].shape[0];
-      const out = new Float32Array(n * rowSize);
-      let offset = 0;
-      for (const p of parts) {
-        out.set(p.data, offset);
-        offset += p.size;
+      let out: Float32Array | null = null;
+      let shape: number[] = [];
+      for (let start = 0; start < n; start += batchSize) {
+        const part = forward(sliceRows(input, start, Math.min(n, start + batchSize)));
+        const rowSize = part.size / part.shape[0];
+        out ??= new Float32Array(n * rowSize);
+        shape = [n, ...part.shape.slice(1)];
+        out.set(part.data, start * rowSize);
       }
-      return new Tensor(out, [n, ...parts[0].shape.slice(1)]);
+      return new Tensor(out!, shape);
     });
   }
 

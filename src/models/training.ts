@@ -14,6 +14,8 @@ import { textChart } from '../report/text-chart.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
 import type { Sequential } from './sequential.js';
+import type { Dense } from '../layers/dense.js';
+import type { Variable } from '../tensor/variable.js';
 
 export interface FitOptions {
   /** Passes over the data (default 1). */
@@ -120,6 +122,23 @@ function metricLogs(lossTracker: Mean, metrics: Metric[], prefix = ''): Logs {
 
 /** One optimizer step on a batch; updates the running loss and metrics with the batch's forward pass. */
 function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: Metric[]): void {
+  const plan = model.fastPlan();
+  if (plan) {
+    const n = xb.shape[0];
+    const { loss, pred, grads } = plan.trainStep(xb.data, yb.data, wb?.data ?? null, n);
+    const pairs: [Float32Array, Variable][] = [];
+    for (const layer of model.layers) {
+      const g = grads.get(layer as Dense);
+      if (!g || !layer.trainable) continue;
+      const dense = layer as Dense;
+      if (dense.kernel!.trainable) pairs.push([g.kernel, dense.kernel!]);
+      if (g.bias && dense.bias!.trainable) pairs.push([g.bias, dense.bias!]);
+    }
+    if (pairs.length) model.optimizer!.applyGradients(pairs);
+    lossTracker.update(loss, n);
+    for (const m of metrics) m.updateState(yb, pred, wb);
+    return;
+  }
   const vars = model.trainableWeights;
   let pred: Tensor | null = null;
   const { value, grads } = variableGrads(() => {
@@ -137,7 +156,8 @@ function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null,
 
 /** Loss (with penalties) and metrics of a batch, no gradient. */
 function testStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: Metric[]): void {
-  const pred = model.call(xb, false);
+  const plan = model.fastPlan();
+  const pred = plan ? plan.forward(xb.data, xb.shape[0], false) : model.call(xb, false);
   let loss = model.loss!.call(yb, pred, wb);
   for (const penalty of model.losses) loss = ops.add(loss, penalty);
   lossTracker.update(loss.item(), xb.shape[0]);

@@ -1,0 +1,84 @@
+// The planned Dense-stack step must agree with the general autograd path (same data, same seeds) to float rounding,
+// for every loss and activation it handles.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Sequential, Dense, Dropout, Activation, SGD, Adam, setSeed, Rng, losses, type Loss } from '../../src/index.js';
+
+function data(n: number, classes: number, seed: number): { x: number[][]; yBin: number[]; ySparse: number[]; yOneHot: number[][]; yReg: number[][] } {
+  const rng = new Rng(seed);
+  const x = Array.from({ length: n }, () => Array.from({ length: 5 }, () => rng.normal()));
+  const ySparse = x.map((r) => Math.abs(Math.floor(r[0] * 2 + r[1])) % classes);
+  return {
+    x,
+    yBin: x.map((r) => (r[2] > 0 ? 1 : 0)),
+    ySparse,
+    yOneHot: ySparse.map((c) => Array.from({ length: classes }, (_, j) => (j === c ? 1 : 0))),
+    yReg: x.map((r) => [r[0] - r[3], r[1] * 0.5]),
+  };
+}
+
+async function train(fast: boolean, hidden: string, outAct: string, outUnits: number, loss: string | Loss, y: unknown, opts: { dropout?: boolean; sampleWeight?: number[] } = {}): Promise<{ weights: number[][]; history: Record<string, number[]> }> {
+  setSeed(77);
+  const d = data(37, 3, 1);
+  const model = new Sequential();
+  model.fastPath = fast;
+  model.add(new Dense(6, { inputDim: 5, activation: hidden }));
+  if (opts.dropout) model.add(new Dropout(0.25));
+  model.add(new Dense(4));
+  model.add(new Activation(hidden));
+  model.add(new Dense(outUnits, { activation: outAct }));
+  model.compile({ loss, optimizer: new Adam({ learningRate: 0.01 }), metrics: ['accuracy'] });
+  assert.equal(model.fastPlan() !== null, fast, 'plan availability');
+  const h = await model.fit(d.x, y as number[], { epochs: 3, batchSize: 8, verbose: 0, sampleWeight: opts.sampleWeight });
+  return { weights: model.getWeights().map((w) => Array.from(w.data)), history: h.history };
+}
+
+function assertClose(a: number[][], b: number[][], tol: number, what: string): void {
+  a.forEach((w, i) =>
+    w.forEach((v, j) => {
+      const ok = Math.abs(v - b[i][j]) <= tol * Math.max(1, Math.abs(b[i][j]));
+      assert.ok(ok, `${what}: weight ${i}[${j}] ${v} vs ${b[i][j]}`);
+    }),
+  );
+}
+
+const d = data(37, 3, 1);
+const cases: [string, string, string, number, string | Loss, unknown][] = [
+  ['bce sigmoid relu', 'relu', 'sigmoid', 1, 'binary_crossentropy', d.yBin],
+  ['bce logits tanh', 'tanh', 'linear', 1, losses.BinaryCrossentropy({ fromLogits: true }), d.yBin],
+  ['cce softmax sigmoid', 'sigmoid', 'softmax', 3, 'categorical_crossentropy', d.yOneHot],
+  ['cce logits elu', 'elu', 'linear', 3, losses.CategoricalCrossentropy({ fromLogits: true }), d.yOneHot],
+  ['scce softmax leaky', 'leaky_relu', 'softmax', 3, 'sparse_categorical_crossentropy', d.ySparse],
+  ['scce logits softplus', 'softplus', 'linear', 3, losses.SparseCategoricalCrossentropy({ fromLogits: true }), d.ySparse],
+  ['mse swish', 'swish', 'linear', 2, 'mse', d.yReg],
+  ['mae relu', 'relu', 'linear', 2, 'mae', d.yReg],
+];
+
+for (const [name, hidden, outAct, units, loss, y] of cases) {
+  test(`fast path equals autograd: ${name}`, async () => {
+    const a = await train(true, hidden, outAct, units, loss, y);
+    const b = await train(false, hidden, outAct, units, loss, y);
+    assertClose(a.weights, b.weights, 1e-5, name);
+    a.history.loss.forEach((v, i) => assert.ok(Math.abs(v - b.history.loss[i]) < 1e-5, `${name} loss epoch ${i}: ${v} vs ${b.history.loss[i]}`));
+  });
+}
+
+test('fast path equals autograd with Dropout (same random stream) and sample weights', async () => {
+  const w = Array.from({ length: 37 }, (_, i) => (i % 3) + 0.5);
+  const a = await train(true, 'relu', 'sigmoid', 1, 'binary_crossentropy', d.yBin, { dropout: true, sampleWeight: w });
+  const b = await train(false, 'relu', 'sigmoid', 1, 'binary_crossentropy', d.yBin, { dropout: true, sampleWeight: w });
+  assertClose(a.weights, b.weights, 1e-5, 'dropout');
+});
+
+test('models the plan cannot handle fall back to autograd (regularizers, label smoothing, other losses)', () => {
+  const m = new Sequential([new Dense(2, { inputDim: 2, kernelRegularizer: 'l2' })]);
+  m.compile({ loss: 'mse', optimizer: new SGD() });
+  assert.equal(m.fastPlan(), null);
+  const m2 = new Sequential([new Dense(1, { inputDim: 2, activation: 'sigmoid' })]);
+  m2.compile({ loss: losses.BinaryCrossentropy({ labelSmoothing: 0.1 }), optimizer: new SGD() });
+  assert.equal(m2.fastPlan(), null);
+  m2.compile({ loss: 'huber', optimizer: new SGD() });
+  assert.equal(m2.fastPlan(), null);
+  m2.compile({ loss: 'binary_crossentropy', optimizer: new SGD() });
+  assert.notEqual(m2.fastPlan(), null);
+});
