@@ -50,3 +50,13 @@ export { loadMnist, loadIris, type MnistOptions, type MnistData, type IrisData }
 export { saveModel, modelArtifacts, type SaveOptions } from './io/save.js';
 export { loadModel, modelFromJSON, type LoadOptions } from './io/load.js';
 export { getModelMetadata, type ModelMetadata } from './io/metadata.js';
+
+// tuner
+export { RandomSearch, GridSearch, BayesianOptimization, Hyperband, TPESearch, type BayesianOptimizationOptions, type HyperbandTunerOptions, type TPESearchOptions } from './tuner/tuners.js';
+export { Tuner, Trial, TrialPruned, inferDirection, type TunerOptions, type SearchOptions, type TunableModel, type HyperModel, type Objective, type BestResult } from './tuner/tuner.js';
+export { HyperParameters, type NumberOptions, type ChoiceOptions, type ConditionOptions } from './tuner/hyperparameters.js';
+export { SearchSpaceError, type ParamSpec, type SpaceDescription, type Sampling, type Condition } from './tuner/space.js';
+export { MedianPruner, type Pruner, type MedianPrunerOptions } from './tuner/pruner.js';
+export { GaussianProcess } from './tuner/gp/gp.js';
+export type { Oracle, ProposeContext, Proposal } from './tuner/oracle.js';
+export type { TrialRecord, TrialStatus, StudyStorage, StudyInfo, TrialOutcome, Direction, HyperparameterValues } from './tuner/trial.js';
