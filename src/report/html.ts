@@ -44,7 +44,7 @@ function leaderboardHtml(lb: NonNullable<ReportModel['leaderboard']>): string {
       ...lb.hyperparameterNames.map((n) => (n in r.hyperparameters ? fmtHp(r.hyperparameters[n]) : '')),
     ].map((c) => `<td>${escapeHtml(c)}</td>`);
     const status = `<td><span class="status ${r.status}"${r.error ? ` title="${escapeHtml(r.error)}"` : ''}>${escapeHtml(r.status)}</span>${r.error ? ` <span class="err">${escapeHtml(r.error.slice(0, 200))}</span>` : ''}</td>`;
-    const time = `<td>${r.durationSec === null ? '' : r.durationSec.toFixed(1)}</td>`;
+    const time = `<td>${r.durationSec === null ? '' : r.durationSec.toFixed(2)}</td>`;
     return `<tr class="${r.rank === 1 ? 'best' : ''}">${cells.join('')}${status}${time}</tr>`;
   });
   return `<table class="leaderboard"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
