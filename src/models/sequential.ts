@@ -233,6 +233,13 @@ export class Sequential {
     values.forEach((t, i) => vars[i].data.set(t.data));
   }
 
+  /** Save architecture, compile config, weights and optimizer state in TensorFlow.js's layers format (atomically). */
+  async save(dir: string, options: import('../io/save.js').SaveOptions = {}): Promise<void> {
+    // Imported on use: the io module itself imports this one to rebuild models.
+    const { saveModel } = await import('../io/save.js');
+    await saveModel(this, dir, options);
+  }
+
   countParams(): number {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
