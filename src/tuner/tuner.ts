@@ -548,7 +548,7 @@ function trialLine(t: TrialRecord, max: number | null): string {
   const d = t.finishedAt !== undefined ? ` in ${((t.finishedAt - t.startedAt) / 1000).toFixed(1)}s` : '';
   const value = t.value === null ? '' : ` value=${Number(t.value.toPrecision(6))}`;
   const err = t.status === 'failed' ? `: ${t.error}` : '';
-  return `Trial ${t.id + 1}${max !== null ? `/${max}` : ''} ${t.status}${value}${d} ${values}${err}`;
+  return `[${t.id + 1}${max !== null ? `/${max}` : ''}] trial ${t.id} ${t.status}${value}${d} ${values}${err}`;
 }
 
 function sleep(ms: number): Promise<void> {
