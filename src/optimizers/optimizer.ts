@@ -77,6 +77,7 @@ export abstract class Optimizer {
   private readonly state = new Map<Tensor, VarState>();
   private readonly order: Tensor[] = [];
   private pending: OptimizerState | null = null;
+  private specs: SlotSpec[] | null = null; // slotSpecs(), computed once (options are fixed after construction)
   private excludeVars = new Set<Tensor>();
   private excludePattern: RegExp | null = null;
 
@@ -209,7 +210,7 @@ export abstract class Optimizer {
       vars.push(v);
     });
     if (vars.length === 0) throw new Error(`${cls}.applyGradients: no gradients provided for any variable.`);
-    const specs = this.slotSpecs();
+    const specs = (this.specs ??= this.slotSpecs());
     const newVars = vars.filter((v) => !this.state.has(v));
     if (this.pending) this.checkPending(this.pending, newVars, specs);
 
