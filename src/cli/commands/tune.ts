@@ -247,7 +247,7 @@ export class TuneProgress extends Callback {
 
   override onEpochEnd(epoch: number): void {
     const epochs = this.params?.epochs ?? 1;
-    this.draw(Math.min(1, (epoch + 1) / epochs), ` - trial ${this.tuner.trials.length}: epoch ${epoch + 1}/${epochs}`);
+    this.draw(Math.min(1, (epoch + 1) / epochs), ` - current trial: epoch ${epoch + 1}/${epochs}`);
   }
 
   /** After the search: the remaining trial lines and the final bar. */
