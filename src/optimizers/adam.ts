@@ -44,15 +44,31 @@ export class Adam extends Optimizer {
   }
 
   protected updateStep(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number, t: number): void {
-    const [m, v, vHat] = slots;
-    const { beta1: b1, beta2: b2, epsilon: eps } = this;
+    const m = slots[0];
+    const v = slots[1];
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const eps = this.epsilon;
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
     const alpha = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
-    for (let i = 0; i < w.length; i++) {
-      m[i] += (g[i] - m[i]) * (1 - b1);
-      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
-      let vi = v[i];
-      if (vHat) vi = vHat[i] = Math.max(vHat[i], vi);
-      w[i] -= (m[i] * alpha) / (Math.sqrt(vi) + eps);
+    const n = w.length;
+    if (this.amsgrad) {
+      const vHat = slots[2];
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        m[i] += (gi - m[i]) * c1;
+        v[i] += (gi * gi - v[i]) * c2;
+        if (v[i] > vHat[i]) vHat[i] = v[i];
+        w[i] -= (m[i] * alpha) / (Math.sqrt(vHat[i]) + eps);
+      }
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      m[i] += (gi - m[i]) * c1; // slots are float32, as Keras's; re-read so the update uses the stored values
+      v[i] += (gi * gi - v[i]) * c2;
+      w[i] -= (m[i] * alpha) / (Math.sqrt(v[i]) + eps);
     }
   }
 
