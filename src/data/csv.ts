@@ -76,6 +76,8 @@ export interface CsvData {
   encoders: CsvEncoders;
   /** Data rows read (after dropping rows with missing cells under missing: 'drop'). */
   rows: number;
+  /** 0-based indices of the data rows dropped under missing: 'drop'. */
+  dropped: number[];
 }
 
 const DEFAULT_MISSING = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?'];
@@ -90,9 +92,10 @@ const canonical = (s: string): string => (isNumeric(s) ? String(Number(s)) : s);
 /** Load a CSV file into feature and target tensors (two streaming passes). */
 export async function loadCsv(path: string, options: CsvOptions): Promise<CsvData> {
   const { encoders, rows } = await fitCsvEncoders(path, options);
-  const { x, y } = await encodeCsv(path, encoders, rows, true);
+  const { x, y, dropped } = await encodeCsv(path, encoders, rows, true);
   return {
     x,
+    dropped,
     y: y!,
     featureNames: featureNames(encoders),
     targetName: encoders.target.name,
@@ -107,9 +110,9 @@ export async function loadCsv(path: string, options: CsvOptions): Promise<CsvDat
  * Encode another file (test data, data to predict) with encoders fitted by loadCsv.
  * The target column may be absent (y is then undefined); unknown categories are errors.
  */
-export async function transformCsv(path: string, encoders: CsvEncoders): Promise<{ x: Tensor; y?: Tensor; rows: number }> {
-  const { x, y } = await encodeCsv(path, encoders, undefined, false);
-  return { x, y, rows: x.shape[0] };
+export async function transformCsv(path: string, encoders: CsvEncoders): Promise<{ x: Tensor; y?: Tensor; rows: number; dropped: number[] }> {
+  const { x, y, dropped } = await encodeCsv(path, encoders, undefined, false);
+  return { x, y, rows: x.shape[0], dropped };
 }
 
 /** Names of the columns of x: numeric columns by name, one-hot columns as 'name=category'. */
@@ -549,12 +552,15 @@ export async function* csvExamples(path: string, encoders: CsvEncoders): AsyncGe
   }
 }
 
-async function encodeCsv(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor }> {
+/** `dropped`: 0-based data-row indices skipped under missing: 'drop' (so predictions can be matched to input rows). */
+async function encodeCsv(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor; dropped: number[] }> {
   await checkFile(path);
   return withLines(path, encoders.delimiter, () => encodePass(path, encoders, knownRows, requireTarget));
 }
 
-async function encodePass(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor }> {
+async function encodePass(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor; dropped: number[] }> {
+  const dropped: number[] = [];
+  let dataRow = 0;
   let enc: RowEncoder | null = null;
   let cap = knownRows ?? 1024;
   let x = new Float32Array(0);
@@ -584,10 +590,12 @@ async function encodePass(path: string, encoders: CsvEncoders, knownRows: number
       }
     }
     if (enc.encode(cells, rec, x, n * enc.width, y, n * yWidth)) n++;
+    else dropped.push(dataRow);
+    dataRow++;
   }
   if (enc === null) throw new Error(`CSV file ${path} is empty.`);
   if (n === 0) throw new Error(`CSV file ${path} has no data rows.`);
   const xt = new Tensor(x.slice(0, n * enc.width), [n, enc.width]);
   const yt = y ? new Tensor(y.slice(0, n * yWidth), [n, ...enc.targetShape]) : undefined;
-  return { x: xt, y: yt };
+  return { x: xt, y: yt, dropped };
 }

@@ -58,6 +58,7 @@ test('missing values: error names file, line and column; mean / median / most_fr
   assert.equal(rows(mf.x)[2][0], 1); // ties go to the smallest value, as scikit-learn
   const drop = await loadCsv(p, { target: 'y', missing: 'drop' });
   assert.equal(drop.rows, 2);
+  assert.deepEqual(drop.dropped, [1, 2]);
   assert.deepEqual(rows(drop.x), [
     [1, 1, 0, 10],
     [7, 0, 1, 30],
@@ -121,6 +122,7 @@ test('transformCsv applies the training encoders to a test file and to a file wi
   assert.deepEqual(Array.from(test1.y!.data), [0, 1]);
   const pred = await transformCsv(file('age,color,income\n33,blue,1\n'), train.encoders);
   assert.equal(pred.y, undefined);
+  assert.deepEqual(pred.dropped, []);
   assert.deepEqual(rows(pred.x), [[33, 1, 0, 0, 1]]);
   await assert.rejects(transformCsv(file('age,color,income\n33,purple,1\n'), train.encoders), /:2: column 'color': unknown category 'purple'/);
   await assert.rejects(transformCsv(file('age,income\n33,1\n'), train.encoders), /no column 'color'/);
