@@ -192,6 +192,16 @@ test('tune: a small random search prints the leaderboard and writes the study re
   assert.equal((r.stdout.match(/^\[\d\/3\] trial \d complete val_loss=/gm) ?? []).length, 3);
   assert.match(r.stdout, /Best model on the test set \(48 rows\): loss: [\d.]+ - accuracy: [\d.]+/);
   assert.ok(existsSync(join(dir, 's1-report.html')));
+  // A study in a directory store: resumable by name, and `descent report <dir>` draws it.
+  const d = descent('tune', 'bin.csv', '--target', 'label', '--space', 'space.json', '--trials', '2', '--epochs', '2', '--seed', '1', '--storage', 'store', '--study', 's2', '--objective', 'val_accuracy', '--quiet');
+  assert.equal(d.code, 0, d.stderr);
+  const again = descent('tune', 'bin.csv', '--target', 'label', '--space', 'space.json', '--trials', '3', '--epochs', '2', '--seed', '1', '--storage', 'store', '--study', 's2', '--objective', 'val_accuracy', '--quiet');
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /3 trials: 3 complete/, 'the re-run resumed the study: one new trial, not three');
+  const rep = descent('report', 'store');
+  assert.equal(rep.code, 0, rep.stderr);
+  const html = readFileSync(join(dir, 'store', 's2-report.html'), 'utf8');
+  assert.match(html, /Optimisation history \(val_accuracy, maximize\)/, 'objective name recovered from the trials');
   writeFileSync(join(dir, 'bad-space.json'), JSON.stringify({ momentum: [0.9] }));
   assertOneLineError(descent('tune', 'bin.csv', '--target', 'label', '--space', 'bad-space.json'), 1, /no hyperparameter 'momentum'/);
 });

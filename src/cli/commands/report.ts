@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeReport } from '../../report/html.js';
 import { openStorage } from '../../tuner/storage/index.js';
-import type { Direction } from '../../tuner/trial.js';
+import type { Direction, TrialRecord } from '../../tuner/trial.js';
 import { parse, stringOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readHistory, HISTORY_FILE, REPORT_FILE } from '../model-dir.js';
@@ -57,6 +57,22 @@ export async function report(argv: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
+/**
+ * The study does not store its objective's name; a search() trial's value is the best epoch value of the objective
+ * metric, so the history key whose best value equals the trial's value names it ('objective' if none or several).
+ */
+export function inferObjective(trials: readonly TrialRecord[], direction: Direction): string {
+  const t = trials.find((r) => r.status === 'complete' && typeof r.value === 'number' && r.history && Object.keys(r.history).length > 0);
+  if (!t) return 'objective';
+  const matches = Object.entries(t.history!).filter(([, v]) => {
+    const finite = v.filter(Number.isFinite);
+    if (finite.length === 0) return false;
+    const best = direction === 'minimize' ? Math.min(...finite) : Math.max(...finite);
+    return Math.abs(best - (t.value as number)) <= 1e-9 * Math.max(1, Math.abs(best));
+  });
+  return matches.length === 1 ? matches[0][0] : 'objective';
+}
+
 async function studyReport(target: string, isUrl: boolean, values: Record<string, unknown>, out: string | undefined, title: string | undefined): Promise<string> {
   const storage = await openStorage(target);
   try {
@@ -72,8 +88,7 @@ async function studyReport(target: string, isUrl: boolean, values: Record<string
       throw new UsageError(`${target} holds ${studies.length} studies; pick one with --study <name> (${studies.map((s) => s.name).join(', ')})`, 'report');
     }
     const trials = await storage.getTrials(info.name);
-    const space = info.space as { objective?: unknown } | null;
-    const objective = (values.objective as string | undefined) ?? (space && typeof space.objective === 'string' ? space.objective : 'objective');
+    const objective = (values.objective as string | undefined) ?? inferObjective(trials, info.direction as Direction);
     const path = resolve(out ?? (isUrl ? `${info.name}-report.html` : join(target, `${info.name}-report.html`)));
     writeReport(path, { title: title ?? `Tuning study '${info.name}'`, study: { trials, direction: info.direction as Direction, objective, name: info.name } });
     return path;
