@@ -63,3 +63,9 @@ export function choiceOption<T extends string>(command: string, values: Parsed['
   if (!choices.includes(v as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${v}'`, command);
   return v as T;
 }
+
+/** --categorical a,b,c -> ['a', 'b', 'c'] (undefined: loadCsv's 'auto'). */
+export function categoricalOption(values: Parsed['values']): string[] | undefined {
+  const v = stringOption(values, 'categorical');
+  return v === undefined ? undefined : v.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
+}

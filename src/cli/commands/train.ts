@@ -8,7 +8,7 @@ import { StandardScaler } from '../../data/scalers.js';
 import { setSeed } from '../../tensor/random.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { writeReport } from '../../report/html.js';
-import { parse, intOption, positiveOption, fractionOption, stringOption, choiceOption, type OptionSpec } from '../args.js';
+import { parse, intOption, positiveOption, fractionOption, stringOption, choiceOption, categoricalOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { buildModel, readModelSpec, type ModelSpec } from '../model-builder.js';
 import { saveModelDir, REPORT_FILE, type Preprocessing } from '../model-dir.js';
@@ -33,6 +33,7 @@ Options:
   --test-size <f>           fraction of rows held out for the final test metrics (default 0.2; 0 = none)
   --task <task>             override the inferred task: binary, multiclass, regression
   --missing <strategy>      missing cells: error (default), mean, median, most_frequent, drop
+  --categorical <a,b>       columns to one-hot encode (default: columns that are mostly text)
   --seed <n>                seed for the split, initial weights and shuffling (reproducible runs)
   --out <dir>               model directory to write (default ./model)
   --report <file.html>      report to write (default <out>/report.html)
@@ -54,6 +55,7 @@ const OPTIONS: OptionSpec = {
   'test-size': { type: 'string' },
   task: { type: 'string' },
   missing: { type: 'string' },
+  categorical: { type: 'string' },
   seed: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
@@ -86,12 +88,13 @@ export async function train(argv: string[], ctx: CliContext): Promise<number> {
   if (seed !== undefined) setSeed(seed);
   const csvPath = positionals[0];
   const targetRef = /^\d+$/.test(target) ? Number(target) : target;
+  const categorical = categoricalOption(values);
   let data;
   try {
-    data = await loadCsv(csvPath, { target: targetRef, task, missing });
+    data = await loadCsv(csvPath, { target: targetRef, task, missing, categorical });
   } catch (e) {
     // A number-looking target that is out of range as an index may be a header name: retry by name.
-    if (typeof targetRef === 'number' && /out of range/.test((e as Error).message)) data = await loadCsv(csvPath, { target, task, missing });
+    if (typeof targetRef === 'number' && /out of range/.test((e as Error).message)) data = await loadCsv(csvPath, { target, task, missing, categorical });
     else throw e;
   }
   const inputs = featureCount(data.encoders);

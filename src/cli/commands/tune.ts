@@ -27,7 +27,7 @@ import type { Tuner } from '../../tuner/tuner.js';
 import type { HyperParameters } from '../../tuner/hyperparameters.js';
 import type { HyperparameterValue, TrialRecord } from '../../tuner/trial.js';
 import { writeReport } from '../../report/html.js';
-import { parse, intOption, fractionOption, stringOption, choiceOption, type OptionSpec } from '../args.js';
+import { parse, intOption, fractionOption, stringOption, choiceOption, categoricalOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { TASK_DEFAULTS, defaultHidden } from '../model-builder.js';
 import { saveModelDir, type Preprocessing } from '../model-dir.js';
@@ -62,6 +62,7 @@ Options:
   --storage <where>        'memory', a directory, or postgresql://... (default ./descent-studies)
   --seed <n>               same seed, same sequence of trials
   --missing <strategy>     missing cells: error (default), mean, median, most_frequent, drop
+  --categorical <a,b>      columns to one-hot encode (default: columns that are mostly text)
   --task <task>            override the inferred task: binary, multiclass, regression
   --out <dir>              save the best model there (as descent train does)
   --report <file.html>     study report (default <study>-report.html)
@@ -84,6 +85,7 @@ const OPTIONS: OptionSpec = {
   storage: { type: 'string' },
   seed: { type: 'string' },
   missing: { type: 'string' },
+  categorical: { type: 'string' },
   task: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
@@ -291,7 +293,7 @@ export async function tune(argv: string[], ctx: CliContext): Promise<number> {
 
   if (seed !== undefined) setSeed(seed);
   const csvPath = positionals[0];
-  const data = await loadCsv(csvPath, { target, task: taskOpt, missing });
+  const data = await loadCsv(csvPath, { target, task: taskOpt, missing, categorical: categoricalOption(values) });
   const inputs = featureCount(data.encoders);
   const outputs = data.task === 'multiclass' ? data.classes!.length : 1;
   const labels = data.task === 'regression' ? undefined : Array.from(data.y.data);
