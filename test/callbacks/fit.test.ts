@@ -5,9 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   Sequential, Dense, SGD, Adam, setSeed, LambdaCallback, EarlyStopping, TerminateOnNaN, ReduceLROnPlateau,
-  PiecewiseConstantDecay, type Logs,
+  PiecewiseConstantDecay, ModelCheckpoint, loadModel, type Logs,
 } from '../../src/index.js';
 
 function data(n: number, seed = 1): { x: number[][]; y: number[][] } {
@@ -105,4 +108,23 @@ test('a LearningRateSchedule given to compile is evaluated at every optimizer st
   const rec = new LambdaCallback({ onTrainBatchBegin: () => void rates.push(opt.learningRate) });
   await m.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, callbacks: [rec] });
   assert.deepEqual(rates, [0.1, 0.1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01].map(Math.fround));
+});
+
+test('ModelCheckpoint with a filepath saves improving epochs through model.save; the saved model holds the best weights', async () => {
+  const { x, y } = data(48);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-ckpt-'));
+  const m = model(new Adam({ learningRate: 0.05 }));
+  const vals: number[] = [];
+  const rec = new LambdaCallback({ onEpochEnd: (_e: number, logs?: Logs) => void vals.push(logs!.val_loss) });
+  const ck = new ModelCheckpoint({ filepath: path.join(dir, 'ckpt-{epoch:02d}'), monitor: 'val_loss', saveBestOnly: true });
+  await m.fit(x, y, { epochs: 6, batchSize: 8, validationSplit: 0.25, shuffle: false, verbose: 0, callbacks: [rec, ck] });
+  // Expected saves: the epochs whose val_loss beats every earlier one.
+  const expected: string[] = [];
+  let best = Infinity;
+  vals.forEach((v, e) => { if (v < best) { best = v; expected.push(path.join(dir, `ckpt-${String(e + 1).padStart(2, '0')}`)); } });
+  assert.deepEqual(ck.saved, expected);
+  assert.equal(ck.best, best);
+  const loaded = await loadModel(ck.saved[ck.saved.length - 1]);
+  assert.deepEqual(loaded.getWeights().map((w) => Array.from(w.data)), ck.bestWeights!.map((w) => Array.from(w.data)));
+  fs.rmSync(dir, { recursive: true });
 });
