@@ -163,13 +163,26 @@ export abstract class Optimizer {
     return this.learningRateAt(this.iterations);
   }
 
-  /** Set a constant learning rate (as callbacks do). Not allowed when a schedule drives it, as Keras. */
+  /**
+   * Set a constant learning rate (as callbacks do); the next update uses v. With legacy `decay` the base rate becomes
+   * v * (1 + decay * iterations), so decay continues from v (what Keras 2 did when ReduceLROnPlateau scaled the base lr).
+   * Not allowed when a LearningRateSchedule drives the rate, as in Keras.
+   */
   set learningRate(v: number) {
     if (this.lrSchedule instanceof LearningRateSchedule) {
       throw new Error(`${this.className} was created with a LearningRateSchedule as its learningRate, hence its learning rate is not settable. Create the optimizer with a number learningRate to set it.`);
     }
-    this.lrValue = this.checkLearningRate(v, 'learningRate');
+    this.checkLearningRate(v, 'learningRate');
+    this.lrValue = this.decay > 0 ? v * (1 + this.decay * this.iterations) : v;
     this.lrSchedule = null;
+  }
+
+  /** Keras 2's name for learningRate. */
+  get lr(): number {
+    return this.learningRate;
+  }
+  set lr(v: number) {
+    this.learningRate = v;
   }
 
   /** The constant learning rate or the schedule, as given. */

@@ -147,3 +147,16 @@ test("the chapter's legacy SGD spelling works as written", () => {
   opt.iterations = 1000;
   assert.equal(opt.learningRate, Math.fround(0.01 / (1 + 1e-6 * 1000)));
 });
+
+test('with legacy decay, assigning learningRate sets the current rate and decay continues from it (Keras 2 base-lr scaling)', () => {
+  const opt = new SGD({ lr: 0.1, decay: 0.5 });
+  const v = new Variable([0]);
+  for (let t = 0; t < 4; t++) opt.applyGradients([[[1], v]]);
+  const before = opt.learningRate; // 0.1 / (1 + 0.5 * 4) = 0.0333...
+  assert.equal(before, Math.fround(0.1 / 3));
+  opt.learningRate = before * 0.5; // what ReduceLROnPlateau does
+  assert.equal(opt.learningRate, Math.fround(before * 0.5));
+  opt.applyGradients([[[1], v]]);
+  // Keras 2: the base lr was scaled by 0.5, so lr_t = 0.05 / (1 + 0.5 * 5).
+  assert.ok(Math.abs(opt.lr - 0.05 / 3.5) < 1e-8, `${opt.lr}`);
+});
