@@ -22,7 +22,7 @@ export class Adadelta extends Optimizer {
   constructor(options: AdadeltaOptions = {}) {
     super(options, 0.001, ['rho', 'epsilon']);
     this.rho = checkNumber('Adadelta', 'rho', options.rho ?? 0.95, { min: 0, max: 1, maxExclusive: true });
-    this.epsilon = checkNumber('Adadelta', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
+    this.epsilon = checkNumber('Adadelta', 'epsilon', options.epsilon ?? 1e-7, { min: 0, minExclusive: true });
   }
 
   protected slotSpecs(): SlotSpec[] {

@@ -20,7 +20,7 @@ export class Adagrad extends Optimizer {
   constructor(options: AdagradOptions = {}) {
     super(options, 0.001, ['initialAccumulatorValue', 'epsilon']);
     this.initialAccumulatorValue = checkNumber('Adagrad', 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0.1, { min: 0 });
-    this.epsilon = checkNumber('Adagrad', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
+    this.epsilon = checkNumber('Adagrad', 'epsilon', options.epsilon ?? 1e-7, { min: 0, minExclusive: true });
   }
 
   protected slotSpecs(): SlotSpec[] {

@@ -33,7 +33,7 @@ export class Adam extends Optimizer {
     const cls = this.className;
     this.beta1 = checkNumber(cls, 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber(cls, 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
-    this.epsilon = checkNumber(cls, 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
+    this.epsilon = checkNumber(cls, 'epsilon', options.epsilon ?? 1e-7, { min: 0, minExclusive: true });
     this.amsgrad = options.amsgrad ?? false;
     if (typeof this.amsgrad !== 'boolean') throw new Error(`${cls}: \`amsgrad\` must be a boolean; received ${String(options.amsgrad)}.`);
   }

@@ -25,7 +25,7 @@ export class Adamax extends Optimizer {
     super(options, 0.001, ['beta1', 'beta2', 'epsilon']);
     this.beta1 = checkNumber('Adamax', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber('Adamax', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
-    this.epsilon = checkNumber('Adamax', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
+    this.epsilon = checkNumber('Adamax', 'epsilon', options.epsilon ?? 1e-7, { min: 0, minExclusive: true });
   }
 
   protected slotSpecs(): SlotSpec[] {

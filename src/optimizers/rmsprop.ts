@@ -30,7 +30,7 @@ export class RMSprop extends Optimizer {
     super(options, 0.001, ['rho', 'momentum', 'epsilon', 'centered']);
     this.rho = checkNumber('RMSprop', 'rho', options.rho ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.momentum = checkNumber('RMSprop', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
-    this.epsilon = checkNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
+    this.epsilon = checkNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, { min: 0, minExclusive: true });
     this.centered = options.centered ?? false;
     if (typeof this.centered !== 'boolean') throw new Error(`RMSprop: \`centered\` must be a boolean; received ${String(options.centered)}.`);
   }

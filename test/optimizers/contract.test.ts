@@ -27,7 +27,7 @@ const INVALID: Record<string, [Record<string, unknown>, RegExp][]> = {
   adam: [[{ beta1: 1 }, /Adam: `beta1` must be < 1/], [{ beta2: -0.1 }, /`beta2` must be >= 0/], [{ epsilon: NaN }, /`epsilon` must be a finite number/]],
   adamw: [[{ beta1: 1.2 }, /AdamW: `beta1` must be < 1/], [{ weightDecay: null }, /AdamW: `weightDecay`/]],
   rmsprop: [[{ rho: 1 }, /RMSprop: `rho` must be < 1/], [{ momentum: -1 }, /`momentum` must be >= 0/], [{ centered: 1 }, /`centered` must be a boolean/]],
-  adagrad: [[{ initialAccumulatorValue: -1 }, /Adagrad: `initialAccumulatorValue` must be >= 0/], [{ epsilon: -1 }, /`epsilon` must be >= 0/]],
+  adagrad: [[{ initialAccumulatorValue: -1 }, /Adagrad: `initialAccumulatorValue` must be >= 0/], [{ epsilon: 0 }, /`epsilon` must be > 0/]],
   adadelta: [[{ rho: 1.5 }, /Adadelta: `rho` must be < 1/], [{ rho: NaN }, /`rho` must be a finite number/]],
   adamax: [[{ beta1: -0.5 }, /Adamax: `beta1` must be >= 0/], [{ beta2: 1 }, /`beta2` must be < 1/]],
   nadam: [[{ beta1: 1 }, /Nadam: `beta1` must be < 1/], [{ beta2: 2 }, /`beta2` must be < 1/]],
