@@ -63,3 +63,34 @@ test('batchesFromGenerator: unknown or given steps, arrays converted, mismatched
   assert.throws(() => Dataset.fromTensors(x, [1, 2]), /x has 10 samples .* y has 2/);
   assert.throws(() => Dataset.fromTensors(x, y).batch(0), /positive integer/);
 });
+
+test('Dataset.fromCsv: prepare() makes steps known up front; given encoders encode another file the same way', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'descent-ds-'));
+  try {
+    const train = join(dir, 'train.csv');
+    writeFileSync(train, 'a,c,y\n1,p,x\n2,q,y\n3,p,z\n4,q,x\n5,p,y\n');
+    const ds = Dataset.fromCsv(train, { target: 'y' });
+    const enc = await ds.prepare();
+    const src = ds.batch(2);
+    assert.equal(src.steps, 3);
+    assert.deepEqual(enc.target.classes, ['x', 'y', 'z']);
+    const ys: number[] = [];
+    for await (const b of src.batches()) {
+      assert.deepEqual(b.x.shape, [b.y.shape[0], 3]);
+      ys.push(...b.y.data);
+    }
+    assert.deepEqual(ys, [0, 1, 2, 0, 1]); // multiclass: class indices, shape [n]
+    const other = join(dir, 'other.csv');
+    writeFileSync(other, 'y,c,a\nz,q,9\n');
+    const again = Dataset.fromCsv(other, { encoders: enc });
+    const batches = [];
+    for await (const b of again.batch(8).batches()) batches.push(b);
+    assert.deepEqual(Array.from(batches[0].x.data), [9, 0, 1]);
+    assert.deepEqual(Array.from(batches[0].y.data), [2]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
