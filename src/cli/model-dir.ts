@@ -5,8 +5,8 @@
 //   report.html    learning curves (descent report <dir> writes it again)
 // Any model saved with saveModel(model, dir, { encoders, scalers: { x } }) works with predict/evaluate too.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve, relative, isAbsolute } from 'node:path';
 import type { Sequential } from '../models/sequential.js';
 import type { CsvEncoders, Task } from '../data/csv.js';
 import type { Scaler } from '../data/scalers.js';
@@ -44,6 +44,29 @@ export async function saveModelDir(dir: string, model: Sequential, pre: Preproce
   if (pre.y) scalers.y = pre.y;
   await saveModel(model, dir, { scalers, encoders: pre.encoders });
   writeFileAtomic(join(dir, HISTORY_FILE), JSON.stringify(history) + '\n');
+}
+
+/**
+ * saveModel replaces the whole directory, so --out must be new, empty, or a model directory holding only what
+ * descent writes; and never the working directory, one of its parents, or a directory holding the input files.
+ * Checked before any training starts.
+ */
+export function checkOutDir(dir: string, inputs: readonly string[]): void {
+  const target = resolve(dir);
+  const inside = (path: string) => {
+    const rel = relative(target, resolve(path));
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  if (inside(process.cwd())) throw new Error(`--out ${dir} is the working directory or one of its parents; saving replaces that directory, so choose a new one (e.g. --out model).`);
+  const input = inputs.find(inside);
+  if (input) throw new Error(`--out ${dir} holds the input file ${input}; saving replaces the whole directory, so choose another one.`);
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new Error(`--out ${dir} exists and is not a directory.`);
+  const own = (f: string) => f === 'model.json' || f === HISTORY_FILE || f === REPORT_FILE || /^group\d+-shard\d+of\d+\.bin$/.test(f);
+  const foreign = readdirSync(target).filter((f) => !own(f));
+  if (foreign.length > 0) {
+    throw new Error(`--out ${dir} already holds files that are not part of a saved model (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); saving replaces the whole directory, so choose a new or empty one.`);
+  }
 }
 
 export function checkModelDir(dir: string): void {

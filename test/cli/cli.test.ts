@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -231,6 +231,18 @@ test('model directory without weights, or not a model', () => {
   assertOneLineError(descent('predict', 'm-broken', 'bin.csv'), 1, /group1-shard1of1\.bin not found/);
   assertOneLineError(descent('evaluate', 'nowhere', 'bin.csv'), 1, /Model directory not found: nowhere/);
   assertOneLineError(descent('summary', 'studies-or-nothing'), 1, /not found/i);
+});
+
+test('--out that saving would clobber is refused before training', () => {
+  mkdirSync(join(dir, 'mine'));
+  writeFileSync(join(dir, 'mine', 'notes.txt'), 'keep me');
+  assertOneLineError(descent('train', 'bin.csv', '--target', 'label', '--out', 'mine'), 1, /--out mine already holds files that are not part of a saved model \(notes\.txt\)/);
+  assert.equal(readFileSync(join(dir, 'mine', 'notes.txt'), 'utf8'), 'keep me');
+  assertOneLineError(descent('train', 'bin.csv', '--target', 'label', '--out', '.'), 1, /--out \. is the working directory/);
+  assert.ok(existsSync(join(dir, 'bin.csv')));
+  // Re-training into a model directory is fine (it only holds what descent wrote).
+  const r = descent('train', 'bin.csv', '--target', 'label', '--epochs', '1', '--out', 'm-spec', '--quiet');
+  assert.equal(r.code, 0, r.stderr);
 });
 
 test('usage errors exit 2 and point at --help', () => {

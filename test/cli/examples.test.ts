@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,22 @@ test('examples/tuning: leaderboard, study report, Bayesian optimization near the
     assert.ok(existsSync(join(r.cwd, 'tuning-report.html')));
     const best = Number(r.stdout.match(/Branin, 25 trials: best ([\d.]+)/)![1]);
     assert.ok(best < 1.5, `Branin best ${best} (optimum 0.3979)`);
+  } finally {
+    rmSync(r.cwd, { recursive: true, force: true });
+  }
+});
+
+test('examples/write-csv: iris.csv and diabetes.csv with their headers and row counts', () => {
+  const r = runExample('write-csv');
+  try {
+    assert.equal(r.code, 0, r.stderr);
+    const iris = readFileSync(join(r.cwd, 'iris.csv'), 'utf8').trimEnd().split('\n');
+    assert.equal(iris[0], 'sepal_length,sepal_width,petal_length,petal_width,species');
+    assert.equal(iris.length, 151);
+    assert.deepEqual([...new Set(iris.slice(1).map((l) => l.split(',')[4]))].sort(), ['setosa', 'versicolor', 'virginica']);
+    const diabetes = readFileSync(join(r.cwd, 'diabetes.csv'), 'utf8').trimEnd().split('\n');
+    assert.equal(diabetes.length, 769);
+    assert.ok(diabetes.slice(1).every((l) => l.split(',').length === 9 && /,[01]$/.test(l)));
   } finally {
     rmSync(r.cwd, { recursive: true, force: true });
   }

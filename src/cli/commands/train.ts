@@ -11,7 +11,7 @@ import { writeReport } from '../../report/html.js';
 import { parse, intOption, positiveOption, fractionOption, stringOption, choiceOption, categoricalOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { buildModel, readModelSpec, type ModelSpec } from '../model-builder.js';
-import { saveModelDir, REPORT_FILE, type Preprocessing } from '../model-dir.js';
+import { saveModelDir, checkOutDir, REPORT_FILE, type Preprocessing } from '../model-dir.js';
 import { classificationMetrics, regressionMetrics, formatMetrics } from '../metrics-text.js';
 import type { CliContext } from '../context.js';
 
@@ -85,8 +85,9 @@ export async function train(argv: string[], ctx: CliContext): Promise<number> {
   const batchSize = batchOpt ?? spec?.batchSize ?? 32;
   const optimizer = stringOption(values, 'optimizer');
 
-  if (seed !== undefined) setSeed(seed);
   const csvPath = positionals[0];
+  checkOutDir(stringOption(values, 'out') ?? 'model', [csvPath, ...(specPath ? [specPath] : [])]);
+  if (seed !== undefined) setSeed(seed);
   const targetRef = /^\d+$/.test(target) ? Number(target) : target;
   const categorical = categoricalOption(values);
   let data;

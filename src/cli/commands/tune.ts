@@ -30,7 +30,7 @@ import { writeReport } from '../../report/html.js';
 import { parse, intOption, fractionOption, stringOption, choiceOption, categoricalOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { TASK_DEFAULTS, defaultHidden } from '../model-builder.js';
-import { saveModelDir, type Preprocessing } from '../model-dir.js';
+import { saveModelDir, checkOutDir, type Preprocessing } from '../model-dir.js';
 import { classificationMetrics, regressionMetrics, formatMetrics } from '../metrics-text.js';
 import type { CliContext } from '../context.js';
 
@@ -290,9 +290,11 @@ export async function tune(argv: string[], ctx: CliContext): Promise<number> {
   if (cv !== undefined && values['validation-split'] !== undefined) throw new UsageError('--cv makes its own validation folds; drop --validation-split', cmd);
   const quiet = Boolean(values.quiet);
   const space = readSpace(spacePath);
+  const csvPath = positionals[0];
+  const outOpt = stringOption(values, 'out');
+  if (outOpt) checkOutDir(outOpt, [csvPath, spacePath]);
 
   if (seed !== undefined) setSeed(seed);
-  const csvPath = positionals[0];
   const data = await loadCsv(csvPath, { target, task: taskOpt, missing, categorical: categoricalOption(values) });
   const inputs = featureCount(data.encoders);
   const outputs = data.task === 'multiclass' ? data.classes!.length : 1;
