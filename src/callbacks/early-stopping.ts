@@ -53,7 +53,7 @@ export class EarlyStopping extends Callback {
     this.minDelta = Math.abs(checkNumber(o, 'minDelta', options.minDelta ?? 0));
     this.patience = checkNumber(o, 'patience', options.patience ?? 0, { min: 0, integer: true });
     this.verbose = options.verbose ?? 0;
-    this.mode = resolveMode(o, this.monitor, options.mode);
+    this.mode = resolveMode(o, this.monitor, options.mode, true);
     this.baseline = options.baseline === undefined || options.baseline === null ? null : checkNumber(o, 'baseline', options.baseline);
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     this.startFromEpoch = checkNumber(o, 'startFromEpoch', options.startFromEpoch ?? 0, { min: 0, integer: true });

@@ -1,18 +1,28 @@
 // Shared by EarlyStopping, ReduceLROnPlateau and ModelCheckpoint: which direction of a monitored log value is better.
-// mode 'auto' infers it from the name as Keras does: accuracy-like metrics (acc, auc, precision, recall, f1, iou,
-// cosine_similarity, with or without 'val_') improve upwards, everything else (losses, errors) downwards.
+// mode 'auto' infers it from the name: accuracy-like metrics (acc, auc, precision, recall, f1, iou, cosine_similarity,
+// with or without 'val_') improve upwards, losses and errors downwards (Keras reads the metric's direction).
 
 import type { CallbackModel, Logs } from './callback.js';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
-const UP = /(^|_)(acc|accuracy|auc|precision|recall|f1_score|fbeta_score|iou|cosine_similarity|top_k_categorical_accuracy|sparse_top_k_categorical_accuracy)$|acc/;
+const UP = /acc|auc|precision|recall|f1_score|fbeta_score|iou|cosine_similarity|r2_score/;
+const DOWN = /loss|error|mse|mae|mape|msle|rmse|crossentropy|hinge|divergence|kld|kl_|poisson|logcosh|huber/;
 
-export function resolveMode(owner: string, monitor: string, mode: MonitorMode | undefined): 'min' | 'max' {
+/**
+ * 'min' or 'max' for a monitored key. With strict (EarlyStopping, as Keras) an 'auto' name that is neither
+ * accuracy-like nor loss-like is an error; otherwise it counts as lower-is-better (Keras's other callbacks).
+ */
+export function resolveMode(owner: string, monitor: string, mode: MonitorMode | undefined, strict = false): 'min' | 'max' {
   const m = mode ?? 'auto';
   if (m !== 'auto' && m !== 'min' && m !== 'max') throw new Error(`${owner}: \`mode\` must be 'auto', 'min' or 'max'; received '${String(mode)}'.`);
   if (m !== 'auto') return m;
-  return UP.test(monitor.replace(/^val_/, '')) ? 'max' : 'min';
+  const name = monitor.replace(/^val_/, '');
+  if (UP.test(name)) return 'max';
+  if (strict && !DOWN.test(name)) {
+    throw new Error(`${owner} received monitor='${monitor}' but cannot determine whether that metric should be maximized or minimized. Pass mode: 'max' to stop on the highest value, or mode: 'min' for the lowest.`);
+  }
+  return 'min';
 }
 
 export function checkMonitor(owner: string, monitor: unknown): string {

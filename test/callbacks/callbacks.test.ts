@@ -87,6 +87,36 @@ test('EarlyStopping: minDelta, mode auto for accuracy, startFromEpoch, baseline'
   assert.equal(r.epochsRun, 4);
 });
 
+test("EarlyStopping: Keras's own test cases (patience, final weights, baseline, external stop, mode inference)", async () => {
+  // test_early_stopping_patience: stopped_epoch == max(patience, 1) + 2
+  const losses = [10.0, 9.0, 8.0, 9.0, 8.9, 8.8, 8.7, 8.6, 8.5];
+  for (const patience of [0, 1, 2, 3]) {
+    const es = new EarlyStopping({ monitor: 'loss', patience });
+    await drive([es], losses.map((loss) => ({ loss })));
+    assert.equal(es.stoppedEpoch, Math.max(patience, 1) + 2, `patience ${patience}`);
+  }
+  // test_early_stopping_final_weights_when_restoring_model_weights (weights = epoch index).
+  let es = new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true });
+  let r = await drive([es], seq('val_loss', [0.2, 0.15, 0.1, 0.11, 0.12]));
+  assert.equal(r.model.weights[0].data[0], 2);
+  es = new EarlyStopping({ monitor: 'val_loss', patience: 5, baseline: 0.5, restoreBestWeights: true });
+  r = await drive([es], seq('val_loss', [0.9, 0.8, 0.7, 0.71, 0.72, 0.73]));
+  assert.equal(r.epochsRun, 5); // no epoch beats the baseline: patience epochs, then the best one restored
+  assert.equal(r.model.weights[0].data[0], 2);
+  es = new EarlyStopping({ monitor: 'val_loss', patience: 5, baseline: 0.5, restoreBestWeights: true });
+  const stopAt3 = new LambdaCallback({ onEpochEnd: (e) => { if (e === 3) es.model!.stopTraining = true; } });
+  r = await drive([es, stopAt3], seq('val_loss', [0.9, 0.8, 0.7, 0.71, 0.72, 0.73]));
+  assert.equal(r.epochsRun, 4);
+  assert.equal(r.model.weights[0].data[0], 2);
+  // test_early_stopping: mode inference.
+  const cases: [string, 'auto' | 'min' | 'max', 'min' | 'max'][] = [
+    ['val_mse', 'max', 'max'], ['val_loss', 'min', 'min'], ['val_mse', 'auto', 'min'], ['loss', 'auto', 'min'], ['acc', 'auto', 'max'],
+    ['val_accuracy', 'auto', 'max'], ['hinge', 'auto', 'min'], ['f1_score', 'auto', 'max'],
+  ];
+  for (const [monitor, mode, expected] of cases) assert.equal(new EarlyStopping({ monitor, mode }).mode, expected, `${monitor} ${mode}`);
+  assert.throws(() => new EarlyStopping({ monitor: 'unknown' }), /cannot determine whether that metric should be maximized or minimized/);
+});
+
 test('EarlyStopping: bad arguments', () => {
   assert.throws(() => new EarlyStopping({ patience: -1 }), /EarlyStopping: `patience` must be >= 0/);
   assert.throws(() => new EarlyStopping({ patience: 1.5 }), /`patience` must be an integer/);
