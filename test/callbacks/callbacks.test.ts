@@ -7,13 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  Callback, CallbackList, SGD, tensor, type Tensor, type Logs,
+  Callback, CallbackList, SGD, Adam, PolynomialDecay, tensor, type Tensor, type Logs,
   EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, CSVLogger, LambdaCallback, LearningRateScheduler, ModelCheckpoint, formatFilepath,
 } from '../../src/index.js';
 
 class FakeModel {
   stopTraining = false;
-  optimizer = new SGD({ learningRate: 0.1 });
+  optimizer: SGD | Adam = new SGD({ learningRate: 0.1 });
   weights: Tensor[] = [tensor([0, 0])];
   saves: string[] = [];
   getWeights(): Tensor[] {
@@ -143,6 +143,19 @@ test('ReduceLROnPlateau: halves the rate after `patience` flat epochs, respects 
   const r4 = await drive([imp], seq('val_loss', [1, 0.9, 0.8, 0.7]));
   assert.equal(r4.model.optimizer.learningRate, f(0.1));
   assert.throws(() => new ReduceLROnPlateau({ factor: 1 }), /does not support a factor >= 1.0/);
+});
+
+test("ReduceLROnPlateau: Keras's own test cases (minDelta 100 plateau, minLr, cooldown, schedule not settable)", async () => {
+  const adam = () => Object.assign(new FakeModel(), { optimizer: new Adam({ learningRate: 0.1 }) });
+  const flat = (n: number) => seq('val_loss', new Array(n).fill(0.3));
+  let r = await drive([new ReduceLROnPlateau({ patience: 1, factor: 0.1, minDelta: 100 })], flat(2), adam());
+  assert.ok(Math.abs(r.model.optimizer.learningRate - 0.01) < 1e-8);
+  r = await drive([new ReduceLROnPlateau({ patience: 1, factor: 0.1, minDelta: 10, minLr: 0.005 })], flat(4), adam());
+  assert.equal(r.model.optimizer.learningRate, Math.fround(0.005));
+  r = await drive([new ReduceLROnPlateau({ patience: 1, factor: 0.1, minDelta: 100, cooldown: 2 })], flat(4), adam());
+  assert.ok(Math.abs(r.model.optimizer.learningRate - 0.001) < 1e-9); // reduced twice in 4 epochs
+  const scheduled = Object.assign(new FakeModel(), { optimizer: new Adam({ learningRate: new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10 }) }) });
+  await assert.rejects(drive([new ReduceLROnPlateau({ patience: 1, factor: 0.1, minDelta: 100 })], flat(2), scheduled as never), /created with a LearningRateSchedule/);
 });
 
 test('TerminateOnNaN: stops at the first NaN or infinite batch loss', async () => {
