@@ -356,7 +356,9 @@ export abstract class Optimizer {
       if (state.slots[s.name].length !== state.variables.length) throw new Error(`${cls}.setState: slot '${s.name}' has ${state.slots[s.name].length} buffers for ${state.variables.length} variables.`);
     }
     const targets = variables ?? (this.order.length ? this.order : null);
-    if (targets) {
+    if (state.variables.length === 0 && !variables) {
+      this.pending = null; // saved before any update: nothing to attach
+    } else if (targets) {
       this.checkPending(state, targets, specs);
       for (const v of targets) {
         if (!this.state.has(v)) {

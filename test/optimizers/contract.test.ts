@@ -199,6 +199,15 @@ test('learningRate setter: validated; not settable over a LearningRateSchedule',
   assert.throws(() => (s.learningRate = 0.1), /not settable/);
 });
 
+test('a state saved before any update restores to a fresh optimizer that then trains normally', () => {
+  const a = new Adam();
+  const b = new Adam();
+  b.setState(a.getState());
+  const [v] = makeVars();
+  b.applyGradients([[grads(0)[0], v]]);
+  assert.equal(b.iterations, 1);
+});
+
 test('setState rejects a state from another optimizer or with other slots', () => {
   const a = new Adam({ amsgrad: true });
   const vars = makeVars();
