@@ -269,28 +269,49 @@ function translateTfjsOptimizer(className: string, config: Obj): { className: st
   }
 }
 
+/** Keras bookkeeping options with no effect on the update rule (dropped from foreign optimizer configs). */
+const KERAS_OPTIMIZER_EXTRAS = ['useEma', 'emaMomentum', 'emaOverwriteFrequency', 'jitCompile', 'isLegacyOptimizer', 'lossScale', 'module', 'registeredName'];
+
+/** Metric names from Keras's forms: 'accuracy', [['accuracy']], { class_name: 'MeanMetricWrapper', config: { name } }. */
+function metricNames(raw: unknown, lenient: boolean): string[] {
+  if (raw === null || raw === undefined) return [];
+  const flat = Array.isArray(raw) ? raw.flat(2) : [raw];
+  const names: string[] = [];
+  for (const m of flat) {
+    if (typeof m === 'string') names.push(m);
+    else if (lenient && isObj(m) && isObj(m.config) && typeof m.config.name === 'string') names.push(m.config.name);
+    else throw new Error(`metrics must be a list of names, got ${JSON.stringify(m)}`);
+  }
+  return names;
+}
+
 function compileFromConfig(model: Sequential, mj: ModelJSON, descent: DescentMetadata | null, optimizerWeights: NamedWeight[], metadata: ModelMetadata, fail: (m: string) => never): void {
   const tc = (isObj(mj.modelTopology.training_config) ? mj.modelTopology.training_config : mj.trainingConfig) as Obj | undefined;
   if (!isObj(tc)) return;
-  const hint = ' (loadModel(dir, { compile: false }) skips the training configuration)';
-  let loss: Loss;
   let optimizer: Optimizer;
-  let metrics: string[];
   try {
-    loss = resolveLoss(tc.loss);
+    const loss = resolveLoss(tc.loss);
     const oc = tc.optimizer_config;
     if (!isObj(oc) || typeof oc.class_name !== 'string') throw new Error('optimizer_config needs class_name and config');
     let config = fromPythonic(oc.config ?? {}) as Obj;
     let className = oc.class_name;
-    if (!descent) ({ className, config } = translateTfjsOptimizer(className, config));
+    if (!descent) {
+      // Files from TF.js or the Keras converter: their names and bookkeeping options.
+      className = className.replace(/^Custom>/, '');
+      for (const k of KERAS_OPTIMIZER_EXTRAS) delete config[k];
+      ({ className, config } = translateTfjsOptimizer(className, config));
+    }
     if (isObj(config.learningRate)) config.learningRate = getSchedule(config.learningRate as { className: string; config?: object });
     optimizer = getOptimizer({ className, config });
-    const m = tc.metrics ?? [];
-    if (!Array.isArray(m) || !m.every((x) => typeof x === 'string')) throw new Error('metrics must be a list of names');
-    metrics = m as string[];
-    model.compile({ loss, optimizer, metrics });
+    model.compile({ loss, optimizer, metrics: metricNames(tc.metrics, !descent) });
   } catch (e) {
-    return fail(`cannot restore the training configuration: ${(e as Error).message}${hint}.`);
+    const msg = `cannot restore the training configuration: ${(e as Error).message}`;
+    if (descent) return fail(`${msg} (loadModel(dir, { compile: false }) skips it).`);
+    // A foreign file's training setup is a convenience: the model still predicts; say what was skipped.
+    metadata.warnings.push(`${msg}; the model was loaded uncompiled (call compile before fit).`);
+    model.optimizer = null;
+    model.loss = null;
+    return;
   }
   if (optimizerWeights.length === 0) return;
   const iter = optimizerWeights[0];
@@ -340,6 +361,7 @@ function compileFromConfig(model: Sequential, mj: ModelJSON, descent: DescentMet
 function resolveLoss(raw: unknown): Loss {
   if (typeof raw === 'string') return getLoss(toCamelCase(raw));
   if (isObj(raw) && typeof raw.class_name === 'string') {
+    if (!lossRegistry.has(raw.class_name)) throw new Error(`unknown loss class '${raw.class_name}'`);
     const config = fromPythonic(raw.config ?? {}) as Obj;
     for (const k of Object.keys(config)) if (config[k] === null) delete config[k];
     return lossRegistry.get(raw.class_name)(config);
