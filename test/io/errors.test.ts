@@ -131,3 +131,11 @@ test('descent files: any edit of model.json is a checksum mismatch; damaged meta
   writeFileSync(join(dir, 'model.json'), JSON.stringify(j2));
   await assert.rejects(loadModel(dir), /saved by descent but userDefinedMetadata\.descent \(checksums\) is missing or damaged/);
 });
+
+test('a replace interrupted between its two renames: the error points at the surviving previous model', async () => {
+  const dir = join(root, 'interrupted');
+  const backup = join(root, '.interrupted.old-123-abcd');
+  mkdirSync(backup);
+  writeFileSync(join(backup, 'model.json'), '{}');
+  await assert.rejects(loadModel(dir), new RegExp(`Model directory not found: .*interrupted\\. A save into it was interrupted; the previous model is in ${esc(backup)}`));
+});
