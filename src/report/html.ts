@@ -84,7 +84,9 @@ const CLIENT_JS = `
   window.__descentReport = out;
   var plots = [];
   function seriesOpts(s) {
-    var o = { label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: s.style === 'points' || undefined, size: 7, fill: s.color, stroke: s.color } };
+    var known = s.values.filter(function (v) { return v != null; }).length;
+    // A lone value has no line to draw: show it as a point.
+    var o = { label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: s.style === 'points' || known <= 1 || undefined, size: 7, fill: s.color, stroke: s.color } };
     if (s.style === 'points') { o.paths = function () { return null; }; o.width = 0; }
     if (s.style === 'step') o.paths = uPlot.paths.stepped({ align: 1 });
     return o;
@@ -115,10 +117,11 @@ const CLIENT_JS = `
     if (cats) { xScale.range = function () { return [-0.5, cats.length - 0.5]; }; }
     else if (c.padX && c.x.length) {
       var lo = Math.min.apply(null, c.x), hi = Math.max.apply(null, c.x);
-      if (c.xLog) { var f = Math.pow(hi / lo, 0.05) || 1.5; xScale.range = function () { return [lo / f, hi * f]; }; }
+      if (c.xLog) { var f = hi > lo ? Math.pow(hi / lo, 0.05) : 2; xScale.range = function () { return [lo / f, hi * f]; }; }
       else { var p = (hi - lo) * 0.05 || 0.5; xScale.range = function () { return [lo - p, hi + p]; }; }
     }
     var xAxis = { label: c.xLabel };
+    if (c.xInteger) xAxis.incrs = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 100000];
     if (c.xLog) {
       // Label the decades only; uPlot puts a grid line at each 1..9 multiple.
       xAxis.values = function (u, splits) { return splits.map(function (v) { var l = Math.log10(v); return Math.abs(l - Math.round(l)) < 1e-6 ? (Math.abs(l) >= 3 ? '1e' + Math.round(l) : String(Math.pow(10, Math.round(l)))) : ''; }); };

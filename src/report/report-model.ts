@@ -46,6 +46,8 @@ export interface ChartSpec {
   xLog?: boolean;
   /** Category names for an x axis of indices 0..k-1 (choice / boolean hyperparameters). */
   xCategories?: string[];
+  /** Integer x values (epochs, trial ids): ticks at whole numbers only. */
+  xInteger?: boolean;
   /** Pad the x range so edge points are not clipped (scatter plots). */
   padX?: boolean;
   /** Free text under the chart. */
@@ -115,7 +117,7 @@ export function learningCurveCharts(input: TrainingHistoryInput): { charts: Char
     const dir = metricDirection(b);
     const bi = bestIndex(monitor.values, dir);
     const markers = bi >= 0 ? [{ x: epochs[bi], label: `best epoch ${epochs[bi]} (${monitor.label} ${fmt(monitor.values[bi] as number)})` }] : [];
-    charts.push({ id: `curve-${b}`, title: b === 'loss' ? 'Loss' : b, xLabel: 'epoch', yLabel: b, x: epochs, series, markers });
+    charts.push({ id: `curve-${b}`, title: b === 'loss' ? 'Loss' : b, xLabel: 'epoch', yLabel: b, x: epochs, series, markers, xInteger: true });
   }
   // The run's best epoch: by val_loss if there is one, else loss (what EarlyStopping monitors by default).
   const monitorKey = input.history.val_loss ? 'val_loss' : input.history.loss ? 'loss' : undefined;
@@ -152,6 +154,7 @@ export function studyCharts(study: StudyInput): ChartSpec[] {
     ],
     markers: bi >= 0 ? [{ x: x[bi], label: `best trial ${x[bi]}` }] : [],
     padX: true,
+    xInteger: true,
     note: `${done.length} complete of ${trials.length} trials`,
   });
   for (const name of hyperparameterNames(done)) {

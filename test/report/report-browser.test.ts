@@ -108,3 +108,19 @@ test('history-only report (no validation) renders one series per metric', { skip
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('degenerate inputs: a single epoch, a study whose trials all failed', { skip: CHROMIUM_MISSING, timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'descent-report-'));
+  try {
+    const failed = syntheticTrials().slice(0, 3).map((t) => ({ ...t, status: 'failed' as const, value: null, error: 'boom' }));
+    const file = writeReport(join(dir, 'r.html'), { title: 'Edge cases', history: { history: { loss: [0.5] } }, study: { trials: failed, direction: 'minimize', objective: 'val_loss' } });
+    const r = await inspect(file, 'report-degenerate.png');
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.charts.map((c) => [c.id, c.series, c.points]), [['curve-loss', 1, 1], ['study-history', 2, 0]]);
+    assert.ok(r.pixels[0].series[0] > 10, `the lone epoch is drawn as a point (${r.pixels[0].series[0]} pixels)`);
+    assert.ok(r.pixels[0].marker > 20, 'best epoch marked');
+    assert.deepEqual(r.leaderboardIds, [0, 1, 2]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
