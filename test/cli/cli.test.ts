@@ -224,6 +224,18 @@ test('ragged CSV: the line and field counts', () => {
   assertOneLineError(descent('train', 'ragged.csv', '--target', 'label'), 1, /ragged\.csv:3: ragged row: 2 fields, expected 3/);
 });
 
+test('prediction files that do not match the training columns', () => {
+  writeFileSync(join(dir, 'no-b.csv'), 'a,color\n1,red\n');
+  assertOneLineError(descent('predict', 'm-bin', 'no-b.csv'), 1, /no-b\.csv has no column 'b' \(the model was trained with it\)/);
+  writeFileSync(join(dir, 'purple.csv'), 'a,b,color\n1,2,purple\n');
+  assertOneLineError(descent('predict', 'm-bin', 'purple.csv'), 1, /purple\.csv:2: column 'color': unknown category 'purple' \(known: 'blue', 'green', 'red'\)/);
+  writeFileSync(join(dir, 'unlabelled.csv'), 'a,b,color\n1,2,red\n');
+  assertOneLineError(descent('evaluate', 'm-bin', 'unlabelled.csv'), 1, /unlabelled\.csv has no target column 'label'/);
+  const p = descent('predict', 'm-bin', 'unlabelled.csv');
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout.trimEnd().split('\n').length, 2);
+});
+
 test('model directory without weights, or not a model', () => {
   const m = descent('train', 'bin.csv', '--target', 'label', '--epochs', '1', '--out', 'm-broken', '--quiet');
   assert.equal(m.code, 0, m.stderr);
