@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Sequential, Dense, Dropout, Activation, Adam, Nadam, SGD, setSeed, tensor, type Optimizer } from '../../src/index.js';
+import { Sequential, Dense, Dropout, Activation, Flatten, Input, Adam, Nadam, SGD, setSeed, tensor, type Optimizer } from '../../src/index.js';
 import { saveModel } from '../../src/io/save.js';
 import { loadModel } from '../../src/io/load.js';
 
@@ -157,4 +157,22 @@ test('TF.js -> descent: a Dense/Dropout/Activation model saved by TF.js with its
   // And it trains on.
   const h = await m.fit(tensor(XS), tensor(YS), { epochs: 1, batchSize: 4, verbose: 0 });
   assert.ok(Number.isFinite(h.history.loss[0]));
+});
+
+test('descent -> TF.js: Input + Flatten and every activation both libraries define the same way', async () => {
+  // Not here: hard_sigmoid (TF.js uses 0.2x + 0.5, Keras 3 x/6 + 0.5); exponential, hard_swish, leaky_relu (unknown to TF.js 4.22).
+  const x = [[[1, -2, 0.3], [0.5, 0.1, -1]], [[-0.7, 2.5, 0], [3, -0.2, 0.9]]];
+  for (const act of ['elu', 'gelu', 'linear', 'log_softmax', 'mish', 'relu', 'relu6', 'selu', 'sigmoid', 'softmax', 'softplus', 'softsign', 'swish', 'tanh']) {
+    setSeed(2);
+    const m = new Sequential();
+    m.add(Input({ shape: [2, 3] }));
+    m.add(new Flatten());
+    m.add(new Dense(4, { activation: act }));
+    m.add(new Activation(act));
+    const dir = join(root, `act-${act}`);
+    await saveModel(m, dir);
+    const tm = await tfjsLoad(dir);
+    const diff = maxAbsDiff((tm.predict(tf.tensor3d(x)) as tf.Tensor).dataSync(), m.predict(tensor(x)).data);
+    assert.ok(diff < 1e-5, `${act}: max |TF.js - descent| = ${diff}`);
+  }
 });
