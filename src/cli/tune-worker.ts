@@ -7,6 +7,7 @@ import { processContext, type CliContext } from './context.js';
 import { UsageError } from './errors.js';
 import { readSpec } from '../tuner/workers/spec.js';
 import { runStudyWorker } from '../tuner/workers/run.js';
+import type { TrialRecord } from '../tuner/trial.js';
 
 export const TUNE_WORKER_USAGE = `Usage: descent tune-worker <spec.json> [options]
 
@@ -21,6 +22,8 @@ Options:
   --storage <spec>    override the spec's storage ('memory', a directory, postgresql://...)
   --study <name>      override the spec's studyName
   --threads <n>       worker threads in this process (default: the spec's "threads", else 1)
+  --json              print one JSON line per trial finished by this worker, once it is stored:
+                      {"trial":3,"status":"complete","value":0.25,"hyperparameters":{...}}
   --verbose           stack traces on errors
   -h, --help          this help`;
 
@@ -28,6 +31,7 @@ const OPTIONS: OptionSpec = {
   storage: { type: 'string' },
   study: { type: 'string' },
   threads: { type: 'string' },
+  json: { type: 'boolean' },
 };
 
 export async function runTuneWorker(argv: string[], ctx: CliContext = processContext): Promise<number> {
@@ -39,7 +43,10 @@ export async function runTuneWorker(argv: string[], ctx: CliContext = processCon
   if (studyName.length === 0) throw new UsageError('--study must not be empty', 'tune-worker');
   const threads = intOption('tune-worker', values, 'threads') ?? spec.threads ?? 1;
   const t0 = Date.now();
-  const result = await runStudyWorker({ ...spec, storage, studyName, threads });
+  const onFinished = values.json
+    ? (t: TrialRecord) => ctx.out(JSON.stringify({ trial: t.id, status: t.status, value: t.value, hyperparameters: t.hyperparameters, ...(t.error ? { error: t.error } : {}) }))
+    : undefined;
+  const result = await runStudyWorker({ ...spec, storage, studyName, threads }, { onFinished });
   const counts: Record<string, number> = {};
   for (const t of result.trials) counts[t.status] = (counts[t.status] ?? 0) + 1;
   const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'no trials';

@@ -19,3 +19,10 @@ export function busyObjective(hp: HyperParameters): number {
   while (Date.now() < until) s += Math.sqrt(s + 1);
   return (x - 7) ** 2 + (s < 0 ? 1 : 0);
 }
+
+/** Ends its worker thread (process.exit in a thread stops only the thread) at x = 2. */
+export async function exitingObjective(hp: HyperParameters): Promise<number> {
+  const x = hp.int('x', 0, GRID - 1);
+  if (x === 2) process.exit(3);
+  return (x - 7) ** 2;
+}

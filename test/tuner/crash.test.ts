@@ -27,7 +27,7 @@ function writeSpec(storage: string, studyName: string): string {
   const file = path.join(tmp, `${studyName}.json`);
   fs.writeFileSync(file, JSON.stringify({
     module: OBJECTIVE, objective: 'objective', tuner: 'GridSearch',
-    options: { verbose: 1, hyperparameters: SPACE }, studyName, storage,
+    options: { verbose: 0, hyperparameters: SPACE }, studyName, storage,
   }));
   return file;
 }
@@ -37,7 +37,7 @@ interface Reported { id: number; x: number; value: number }
 /** Run a worker; with killAfter, SIGKILL it once it has reported that many complete trials. */
 function runWorker(spec: string, sleepMs: number, killAfter?: number): Promise<{ code: number | null; signal: string | null; reported: Reported[]; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'tune-worker', spec], {
+    const child = spawn(process.execPath, [CLI, 'tune-worker', spec, '--json'], {
       env: { ...process.env, CRASH_SLEEP_MS: String(sleepMs) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -49,9 +49,11 @@ function runWorker(spec: string, sleepMs: number, killAfter?: number): Promise<{
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        // "Trial 3/30 complete value=16 in 0.0s x=3": printed after the trial was stored
-        const m = /^Trial (\d+)\S* complete value=(\S+) .* x=(\d+)/.exec(line);
-        if (m) reported.push({ id: Number(m[1]) - 1, value: Number(m[2]), x: Number(m[3]) });
+        // --json: {"trial":3,"status":"complete","value":16,"hyperparameters":{"x":3}}, printed once stored
+        if (line.startsWith('{')) {
+          const t = JSON.parse(line) as { trial: number; status: string; value: number; hyperparameters: { x: number } };
+          if (t.status === 'complete') reported.push({ id: t.trial, value: t.value, x: t.hyperparameters.x });
+        }
         if (killAfter !== undefined && reported.length >= killAfter && !child.killed) child.kill('SIGKILL');
       }
     });
@@ -73,7 +75,7 @@ async function trialsOf(storage: string, study: string): Promise<TrialRecord[]> 
 async function crashAndResume(storage: string, study: string): Promise<void> {
   const spec = writeSpec(storage, study);
   const killed = await runWorker(spec, 40, 5);
-  assert.equal(killed.signal, 'SIGKILL', `worker should have been killed; stderr: ${killed.stderr}`);
+  assert.equal(killed.signal, 'SIGKILL', `worker should have been killed (exit code ${killed.code}, ${killed.reported.length} reported); stderr: ${killed.stderr}`);
   assert.ok(killed.reported.length >= 5);
 
   const afterKill = await trialsOf(storage, study);

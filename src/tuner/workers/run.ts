@@ -57,7 +57,7 @@ export async function runStudyWorker(spec: TuneWorkerSpec, run: RunWorkerOptions
   const fn = await loadExport(spec, spec.hypermodel ?? spec.objective ?? 'objective');
   const dataFn = spec.hypermodel ? await loadExport(spec, spec.data!) : null;
   const owned = run.storage ? null : await openStorage(spec.storage);
-  const storage: StudyStorage = run.storage ?? owned!;
+  const storage: StudyStorage = withFinishHook(run.storage ?? owned!, run.onFinished);
   try {
     const before = await countFinished(storage, spec.studyName);
     if (threads > 1) {
@@ -88,4 +88,23 @@ async function countFinished(storage: StudyStorage, study: string): Promise<numb
   } catch {
     return 0; // the study does not exist yet
   }
+}
+
+/** The storage with onFinished called after every finishTrial that returned (the trial is stored by then). */
+export function withFinishHook(storage: StudyStorage, onFinished?: (t: TrialRecord) => void): StudyStorage {
+  if (!onFinished) return storage;
+  return {
+    openStudy: (...a) => storage.openStudy(...a),
+    claimTrial: (...a) => storage.claimTrial(...a),
+    reportIntermediate: (...a) => storage.reportIntermediate(...a),
+    heartbeat: (...a) => storage.heartbeat(...a),
+    finishTrial: async (...a) => {
+      const t = await storage.finishTrial(...a);
+      onFinished(t);
+      return t;
+    },
+    getTrials: (...a) => storage.getTrials(...a),
+    listStudies: () => storage.listStudies(),
+    close: () => storage.close(),
+  };
 }

@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { StudyStorage } from '../trial.js';
+import type { StudyStorage, TrialRecord } from '../trial.js';
 
 export interface TuneWorkerSpec {
   module: string;
@@ -103,4 +103,6 @@ export interface RunWorkerOptions {
   storage?: StudyStorage;
   /** Name recorded with each trial this worker claims. */
   workerName?: string;
+  /** Called after each trial this worker (or its threads) finished is stored. */
+  onFinished?: (trial: TrialRecord) => void;
 }
