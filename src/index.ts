@@ -60,3 +60,8 @@ export { MedianPruner, type Pruner, type MedianPrunerOptions } from './tuner/pru
 export { GaussianProcess } from './tuner/gp/gp.js';
 export type { Oracle, ProposeContext, Proposal } from './tuner/oracle.js';
 export type { TrialRecord, TrialStatus, StudyStorage, StudyInfo, TrialOutcome, Direction, HyperparameterValues } from './tuner/trial.js';
+
+// tuner storage and workers (studies in memory, a directory or PostgreSQL; threads and machines sharing a study)
+export { openStorage, defaultStudyDir, MemoryStorage, DirectoryStorage, STALE_AFTER_MS, HEARTBEAT_INTERVAL_MS, type StorageOptions } from './tuner/storage/index.js';
+export type { PostgresStorage, PostgresStorageOptions } from './tuner/storage/postgres.js';
+export { runConcurrent, keepAlive, runWorkerThreads, specForThreads, runStudyWorker, readSpec, type ThreadTarget, type TuneWorkerSpec, type WorkerResult } from './tuner/workers/index.js';

@@ -10,6 +10,9 @@ import { runConcurrent } from '../../src/tuner/workers/concurrent.js';
 import { RemoteStorage, serveStorage } from '../../src/tuner/workers/remote-storage.js';
 import { runWorkerThreads } from '../../src/tuner/workers/threads.js';
 import { checkSpec } from '../../src/tuner/workers/spec.js';
+import { specForThreads } from '../../src/tuner/workers/index.js';
+import { HyperParameters } from '../../src/tuner/hyperparameters.js';
+import { MedianPruner } from '../../src/tuner/pruner.js';
 import type { TrialRecord } from '../../src/tuner/trial.js';
 import { GRID } from './crash-objective.js';
 
@@ -112,6 +115,26 @@ describe('worker threads', () => {
     const trials = await storage.getTrials('dies');
     assert.deepEqual(trials.map((t) => [t.hyperparameters.x, t.status]), [[0, 'complete'], [1, 'complete'], [2, 'failed']]);
     assert.match(trials[2].error!, /^abandoned: worker thread .* stopped/);
+  });
+
+  it('specForThreads carries a tuner\'s declared space and MedianPruner into threads that share the study', async () => {
+    const hp = new HyperParameters();
+    hp.int('x', 0, GRID - 1);
+    const pruner = new MedianPruner({ nStartupTrials: 2, nWarmupSteps: 1 });
+    const spec = specForThreads('RandomSearch', { maxTrials: 12, seed: 3, hyperparameters: hp, pruner, verbose: 0, storage: 'memory', concurrency: 2 }, 'rs', { module: OBJECTIVE, objective: 'objective' });
+    assert.deepEqual(spec.options!.pruner, { median: { nStartupTrials: 2, nWarmupSteps: 1, intervalSteps: 1, nMinTrials: 1 } });
+    assert.deepEqual(spec.options!.hyperparameters, SPACE);
+    assert.equal('storage' in spec.options!, false);
+    const storage = new MemoryStorage();
+    await runWorkerThreads({ threads: 2, spec, storage });
+    const trials = await storage.getTrials('rs');
+    assert.equal(trials.length, 12);
+    assert.equal(new Set(trials.map((t) => t.hyperparameters.x)).size, 12, 'random search never repeats a point, across threads');
+    for (const t of trials) {
+      assert.equal(t.status, 'complete');
+      assert.equal(t.value, ((t.hyperparameters.x as number) - 7) ** 2);
+    }
+    assert.throws(() => specForThreads('RandomSearch', { pruner: { shouldPrune: () => false } }, 's', { module: OBJECTIVE }), /only rebuild a MedianPruner/);
   });
 
   it('rejects a bad spec naming the field', () => {
