@@ -251,7 +251,8 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
     const lossChart = (h: Record<string, number[]>) => (h.loss && h.loss.length > 2 ? textChart(h.loss, { label: 'loss', height: 8 }) : null);
     callbacks.push(new ProgbarLogger({ verbose, onTrainEndSummary: lossChart }));
   }
-  const list = new CallbackList([...callbacks.slice(0, 1), ...(options.callbacks ?? []), ...callbacks.slice(1)]);
+  // As Keras 3: user callbacks first, then History and the progress bar, so both see logs the user callbacks added.
+  const list = new CallbackList([...(options.callbacks ?? []), ...callbacks]);
   const metrics = model.createMetrics();
   const valMetrics = model.createMetrics();
   const lossTracker = new Mean('loss');
