@@ -57,7 +57,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   const bin = findPostgresBin();
   if (!bin) throw new Error(`PostgreSQL binaries not found: ${PG_SKIP_MESSAGE}`);
   const root = process.getuid?.() === 0;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-pg-'));
+  // as root, the postgres user must be able to reach the directory: /tmp is world-traversable, $TMPDIR may not be
+  const dir = fs.mkdtempSync(path.join(root && fs.existsSync('/tmp') ? '/tmp' : os.tmpdir(), 'descent-pg-'));
   if (root) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
