@@ -24,6 +24,11 @@ export interface TrialRecord {
   readonly finishedAt?: number;
   /** Last sign of life from a running trial's worker (ms since epoch), to detect killed workers. */
   readonly heartbeatAt?: number;
+  /**
+   * Added by the storage side (additive): the definitions of the parameters this trial declared (JSON, as given in
+   * TrialOutcome.space), so that a resumed tuner or a worker elsewhere learns a define-by-run space from the trials.
+   */
+  readonly space?: unknown;
 }
 
 export interface StudyInfo {
@@ -46,6 +51,8 @@ export interface TrialOutcome {
    * When given, storage replaces the record's hyperparameters with these.
    */
   hyperparameters?: HyperparameterValues;
+  /** Added by the storage side (additive): parameter definitions the trial declared; stored as TrialRecord.space. */
+  space?: unknown;
 }
 
 /**

@@ -144,7 +144,9 @@ for (const kind of STORAGES) {
       assert.equal(pruned.value, 0.6); // a pruned trial keeps its last reported value
 
       const history = { loss: [1.5, NaN, Infinity], val_accuracy: [0.5, 0.75, 0.875] };
-      const done = await s.finishTrial(name, b.id, { status: 'complete', value: 0.8125, values: [0.75, 0.875], history, hyperparameters: { n: 2, extra: 'relu' } });
+      const declared = [{ type: 'choice', name: 'extra', values: ['relu', 'tanh'], default: 'relu', conditions: [] }];
+      const done = await s.finishTrial(name, b.id, { status: 'complete', value: 0.8125, values: [0.75, 0.875], history, hyperparameters: { n: 2, extra: 'relu' }, space: declared });
+      assert.deepEqual(done.space, declared);
       assert.equal(done.value, 0.8125);
       assert.deepEqual(done.values, [0.75, 0.875]);
       assert.deepEqual(done.hyperparameters, { n: 2, extra: 'relu' });
@@ -157,6 +159,8 @@ for (const kind of STORAGES) {
       assert.deepEqual(trials.map((t) => t.status), ['pruned', 'complete', 'failed']);
       assert.ok(Number.isNaN(trials[1].history!.loss[1]) && trials[1].history!.loss[2] === Infinity);
       assert.deepEqual(trials[1].history!.val_accuracy, [0.5, 0.75, 0.875]);
+      assert.deepEqual(trials[1].space, declared);
+      assert.equal(trials[0].space, undefined);
       for (const t of trials) assert.ok(t.finishedAt! >= t.startedAt);
       assert.ok(Object.isFrozen(trials[0]) && Object.isFrozen(trials[0].intermediate));
 

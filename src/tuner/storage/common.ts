@@ -156,6 +156,7 @@ export function finishedRecord(t: TrialRecord, outcome: TrialOutcome, finishedAt
     ...(outcome.values ? { values: [...outcome.values] } : {}),
     ...(outcome.history ? { history: outcome.history } : {}),
     ...(outcome.error !== undefined ? { error: String(outcome.error) } : {}),
+    ...(outcome.space !== undefined ? { space: structuredClone(outcome.space) } : {}),
     finishedAt,
   });
 }

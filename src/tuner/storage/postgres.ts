@@ -3,7 +3,7 @@
 // Tables (created if missing, under an advisory lock so that workers starting together do not race):
 //   descent_studies(id, name UNIQUE, direction, space, created_at)
 //   descent_trials(study_id, number, worker, host, pid, hyperparameters, status, value, "values", history, error,
-//                  started_at, finished_at, heartbeat_at)                     PRIMARY KEY (study_id, number)
+//                  started_at, finished_at, heartbeat_at, space)              PRIMARY KEY (study_id, number)
 //   descent_trial_intermediate(study_id, number, step, value)                PRIMARY KEY (study_id, number, step)
 // JSON columns are TEXT holding descent's JSON (non-finite numbers tagged); times are the server's clock in ms, so
 // that heartbeats from machines with skewed clocks compare fairly.
@@ -53,8 +53,10 @@ CREATE TABLE IF NOT EXISTS descent_trials (
   started_at BIGINT NOT NULL,
   finished_at BIGINT,
   heartbeat_at BIGINT,
+  space TEXT,
   PRIMARY KEY (study_id, number)
 );
+ALTER TABLE descent_trials ADD COLUMN IF NOT EXISTS space TEXT;
 CREATE TABLE IF NOT EXISTS descent_trial_intermediate (
   study_id INTEGER NOT NULL,
   number INTEGER NOT NULL,
@@ -79,6 +81,7 @@ interface TrialRow {
   started_at: string;
   finished_at: string | null;
   heartbeat_at: string | null;
+  space: string | null;
 }
 
 type Querier = pg.Pool | pg.PoolClient;
@@ -202,9 +205,10 @@ export class PostgresStorage implements StudyStorage {
       const done = finishedRecord(t, outcome, Number(row.rows[0].now));
       await c.query(
         `UPDATE descent_trials SET status = $3, value = $4, "values" = $5, history = $6, error = $7, finished_at = $8,
-         hyperparameters = $9 WHERE study_id = $1 AND number = $2`,
+         hyperparameters = $9, space = $10 WHERE study_id = $1 AND number = $2`,
         [studyId, trialId, done.status, done.value, done.values ? toJson(done.values) : null,
-          done.history ? toJson(done.history) : null, done.error ?? null, done.finishedAt, toJson(done.hyperparameters)]);
+          done.history ? toJson(done.history) : null, done.error ?? null, done.finishedAt, toJson(done.hyperparameters),
+          done.space !== undefined ? toJson(done.space) : null]);
       return done;
     });
   }
@@ -284,6 +288,7 @@ function toRecord(r: TrialRow, study: string, intermediate: { step: number; valu
     startedAt: Number(r.started_at),
     ...(r.finished_at !== null ? { finishedAt: Number(r.finished_at) } : {}),
     ...(r.heartbeat_at !== null ? { heartbeatAt: Number(r.heartbeat_at) } : {}),
+    ...(r.space !== null && r.space !== undefined ? { space: fromJson(r.space) } : {}),
   });
 }
 
