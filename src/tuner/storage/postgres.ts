@@ -101,6 +101,7 @@ export class PostgresStorage implements StudyStorage {
       connectionString: url,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       max: options.poolSize ?? 4,
+      allowExitOnIdle: true, // idle connections do not keep a finished script alive
     });
     pool.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects or reports it
     let client: pg.PoolClient;
