@@ -213,8 +213,12 @@ export class Tuner {
       if (!(Number.isInteger(options.maxTrials) && options.maxTrials >= 1)) throw new Error(`${this.constructor.name}.optimize: maxTrials must be an integer >= 1, got ${options.maxTrials}.`);
       this.options.maxTrials = options.maxTrials;
     }
-    await this.openStudy(objective.toString());
-    await this.runLoops((trial) => this.evaluateObjective(trial, objective));
+    try {
+      await this.openStudy(objective.toString());
+      await this.runLoops((trial) => this.evaluateObjective(trial, objective));
+    } finally {
+      await this.close(); // a database pool must not keep the process alive
+    }
     return this.best();
   }
 
@@ -254,8 +258,12 @@ export class Tuner {
     const folds = cv !== undefined ? kFolds(x as Rows, y as Rows, cv) : null;
     this.lastSearch = { x, y, options };
     await this.explore(hypermodel);
-    await this.openStudy(hypermodel.toString());
-    await this.runLoops((trial) => this.evaluateModel(trial, hypermodel, x, y, options, folds));
+    try {
+      await this.openStudy(hypermodel.toString());
+      await this.runLoops((trial) => this.evaluateModel(trial, hypermodel, x, y, options, folds));
+    } finally {
+      await this.close();
+    }
     return this;
   }
 
@@ -312,6 +320,15 @@ export class Tuner {
   }
 
   // ---------------------------------------------------------------- study and trial plumbing
+
+  /** Close the storage this tuner opened from a string spec (a StudyStorage you passed stays open). */
+  async close(): Promise<void> {
+    const spec = this.options.storage;
+    if (!this.storagePromise || (typeof spec === 'object' && spec !== null) || spec === 'memory' || spec === ':memory:') return;
+    const storage = await this.storagePromise;
+    this.storagePromise = null; // reopened on next use
+    await storage.close();
+  }
 
   private storage(): Promise<StudyStorage> {
     this.storagePromise ??= openStorage(this.options.storage);
@@ -442,6 +459,7 @@ export class Tuner {
       if (parentWeights && model.setWeights) {
         model.setWeights(parentWeights as never);
         initialEpoch = budget!.initialEpoch;
+        if (i === runs.length - 1) this.weights.delete(budget!.parent!); // a trial is continued once
       }
       const reporter = i === 0 ? new ObjectiveReporter(trial, name, model) : null;
       const fitOptions: Record<string, unknown> = {
