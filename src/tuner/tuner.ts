@@ -98,6 +98,8 @@ export class Trial {
   readonly epochs?: number;
   /** Epoch to start from when continuing a trial (Hyperband), else 0. */
   readonly initialEpoch: number = 0;
+  /** Set by ask(): stops the heartbeat that tell() ends. */
+  stopHeartbeat?: () => void;
 
   constructor(
     private readonly tuner: Tuner,
@@ -228,7 +230,11 @@ export class Tuner {
     for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
       const claimed = await this.claim();
       if (claimed === null) throw new Error(`${this.constructor.name}.ask: study '${this.study}' is finished (${this.maxTrials === null ? 'search space exhausted' : `maxTrials ${this.maxTrials} reached or space exhausted`}).`);
-      if (claimed !== 'wait') return claimed;
+      if (claimed !== 'wait') {
+        // The evaluation happens elsewhere: keep the trial alive until tell(), so it is not taken for abandoned.
+        claimed.stopHeartbeat = keepAlive(await this.storage(), this.study!, claimed.id);
+        return claimed;
+      }
       await sleep(delay);
     }
   }
@@ -236,6 +242,7 @@ export class Tuner {
   /** Finish an asked trial with its value (NaN fails it), an Error (failed) or 'pruned'. */
   async tell(trial: Trial, result: number | Error | 'pruned'): Promise<TrialRecord> {
     if (!(trial instanceof Trial)) throw new Error(`${this.constructor.name}.tell: expected a Trial from ask(), got ${typeof trial}.`);
+    trial.stopHeartbeat?.();
     let outcome: TrialOutcome;
     if (result === 'pruned') outcome = { status: 'pruned', value: trial.intermediate.at(-1)?.value ?? null };
     else if (result instanceof Error) outcome = { status: 'failed', error: result.message };
@@ -506,7 +513,12 @@ export class Tuner {
     for (let builds = 0; queue.length > 0 && builds < 64; builds++) {
       const forced = queue.shift()!;
       const hp = new HyperParameters({ space: this.space, values: forced });
-      await hypermodel(hp);
+      try {
+        await hypermodel(hp);
+      } catch (e) {
+        // A bad definition is the user's to fix now; any other build error shows up in the trial that meets it.
+        if (e instanceof SearchSpaceError) throw e;
+      }
       for (const p of hp.space) if (!this.known.has(p.name)) this.known.set(p.name, p);
       const parents = new Set(this.space.flatMap((p) => p.conditions.map((c) => c.parent)));
       for (const parent of parents) {

@@ -42,7 +42,16 @@ export class BayesianOracle implements Oracle {
   propose({ space, trials, direction, rng }: ProposeContext): Proposal {
     const seen = seenKeys(trials);
     const tunable = space.filter((p) => encodedWidth(p) > 0).length;
-    const done = completedByScore(trials, direction);
+    // Trials whose values do not fit the current definitions (e.g. a choice since removed) are left out.
+    const encodable = trials.filter((t) => {
+      try {
+        encode(space, t.hyperparameters);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const done = completedByScore(encodable, direction);
     const nInit = this.options.numInitialPoints ?? Math.max(2, 3 * tunable);
     if (tunable === 0 || trials.length < nInit || done.length < 2) return randomUnseen(space, rng, seen);
 
@@ -50,7 +59,7 @@ export class BayesianOracle implements Oracle {
     const y = done.map((t) => score(t.value!, direction));
     let gp = GaussianProcess.fit(x, y, { rng });
     const worst = Math.max(...y);
-    const pending = trials.filter((t) => t.status === 'running' || t.status === 'failed').map((t) => encode(space, t.hyperparameters));
+    const pending = encodable.filter((t) => t.status === 'running' || t.status === 'failed').map((t) => encode(space, t.hyperparameters));
     if (pending.length) {
       try {
         gp = new GaussianProcess([...x, ...pending], [...y, ...pending.map(() => worst)], gp.hyper, gp.yMean, gp.yStd);
