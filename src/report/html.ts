@@ -83,10 +83,11 @@ const CLIENT_JS = `
   var out = { charts: [] };
   window.__descentReport = out;
   var plots = [];
-  function seriesOpts(s) {
+  function seriesOpts(s, i, all) {
+    var many = all.length > 8;
     var known = s.values.filter(function (v) { return v != null; }).length;
     // A lone value has no line to draw: show it as a point.
-    var o = { label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: s.style === 'points' || known <= 1 || undefined, size: 7, fill: s.color, stroke: s.color } };
+    var o = { label: s.label, stroke: s.color, width: many ? 1.25 : 2, spanGaps: true, points: { show: s.style === 'points' || known <= 1 || undefined, size: 7, fill: s.color, stroke: s.color } };
     if (s.style === 'points') { o.paths = function () { return null; }; o.width = 0; }
     if (s.style === 'step') o.paths = uPlot.paths.stepped({ align: 1 });
     return o;
@@ -137,7 +138,7 @@ const CLIENT_JS = `
       axes: [xAxis, { label: c.yLabel, size: 60 }],
       series: [{ label: c.xLabel, value: cats ? function (u, v) { return v == null ? '' : cats[v]; } : undefined }].concat(c.series.map(seriesOpts)),
       hooks: { draw: [markerHook(c.markers)] },
-      legend: { live: true }
+      legend: { show: c.legend !== false, live: true }
     };
     var data = [c.x].concat(c.series.map(function (s) { return s.values; }));
     var u = new uPlot(opts, data, el);

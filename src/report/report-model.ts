@@ -50,6 +50,8 @@ export interface ChartSpec {
   xInteger?: boolean;
   /** Pad the x range so edge points are not clipped (scatter plots). */
   padX?: boolean;
+  /** Show the legend (off for charts with one series per trial). Default true. */
+  legend?: boolean;
   /** Free text under the chart. */
   note?: string;
 }
@@ -116,7 +118,8 @@ export function learningCurveCharts(input: TrainingHistoryInput): { charts: Char
     const monitor = series[series.length - 1];
     const dir = metricDirection(b);
     const bi = bestIndex(monitor.values, dir);
-    const markers = bi >= 0 ? [{ x: epochs[bi], label: `best epoch ${epochs[bi]} (${monitor.label} ${fmt(monitor.values[bi] as number)})` }] : [];
+    // A learning-rate schedule has no "best" epoch.
+    const markers = bi >= 0 && !/^(lr|learning_rate)$/.test(b) ? [{ x: epochs[bi], label: `best epoch ${epochs[bi]} (${monitor.label} ${fmt(monitor.values[bi] as number)})` }] : [];
     charts.push({ id: `curve-${b}`, title: b === 'loss' ? 'Loss' : b, xLabel: 'epoch', yLabel: b, x: epochs, series, markers, xInteger: true });
   }
   // The run's best epoch: by val_loss if there is one, else loss (what EarlyStopping monitors by default).
@@ -157,6 +160,8 @@ export function studyCharts(study: StudyInput): ChartSpec[] {
     xInteger: true,
     note: `${done.length} complete of ${trials.length} trials`,
   });
+  const curves = intermediateChart(trials, study.objective);
+  if (curves) charts.push(curves);
   for (const name of hyperparameterNames(done)) {
     const pts = done.filter((t) => name in t.hyperparameters).map((t) => ({ h: t.hyperparameters[name], v: t.value as number }));
     const numeric = pts.every((p) => typeof p.h === 'number');
@@ -187,6 +192,32 @@ export function studyCharts(study: StudyInput): ChartSpec[] {
     });
   }
   return charts;
+}
+
+const STATUS_COLOR: Record<string, string> = { complete: '#1f77b4', pruned: '#ff7f0e', failed: '#d62728', running: '#7f7f7f' };
+
+/** The per-epoch objective each trial reported (what pruners read), one line per trial coloured by status. */
+function intermediateChart(trials: readonly TrialRecord[], objective: string): ChartSpec | null {
+  const reporting = trials.filter((t) => t.intermediate.filter((p) => Number.isFinite(p.value)).length >= 2);
+  if (reporting.length === 0) return null;
+  const steps = [...new Set(reporting.flatMap((t) => t.intermediate.map((p) => p.step)))].sort((a, b) => a - b);
+  const series: SeriesSpec[] = reporting.map((t) => {
+    const at = new Map(t.intermediate.map((p) => [p.step, finiteOrNull(p.value)]));
+    return { label: `trial ${t.id} (${t.status})`, values: steps.map((s) => at.get(s) ?? null), style: 'line', color: STATUS_COLOR[t.status] };
+  });
+  const count = (st: string) => reporting.filter((t) => t.status === st).length;
+  return {
+    id: 'study-intermediate',
+    title: `Per-epoch ${objective} of each trial`,
+    xLabel: 'step',
+    yLabel: objective,
+    x: steps,
+    series,
+    markers: [],
+    xInteger: true,
+    legend: series.length <= 8,
+    note: `${reporting.length} trials: ${count('complete')} complete (blue), ${count('pruned')} pruned (orange), ${count('failed')} failed (red)`,
+  };
 }
 
 /** Names of the tuned parameters (the tuner's own bookkeeping keys, 'tuner/...', left out). */

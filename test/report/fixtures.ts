@@ -30,7 +30,8 @@ export function syntheticTrials(): TrialRecord[] {
       hyperparameters: { lr, units, optimizer },
       status,
       value: status === 'complete' ? value : status === 'pruned' ? value : null,
-      intermediate: [],
+      // Per-epoch objective: complete trials report 5 epochs converging to their value, the pruned one 2, the failed one 1.
+      intermediate: Array.from({ length: status === 'complete' ? 5 : status === 'pruned' ? 2 : 1 }, (_, step) => ({ step, value: value + 0.1 * (4 - step) / 4 })),
       error: status === 'failed' ? 'Error: loss became NaN at epoch 3 <script>' : undefined,
       startedAt: 1_700_000_000_000 + i * 10_000,
       finishedAt: 1_700_000_000_000 + i * 10_000 + 2500 + i * 100,

@@ -73,9 +73,12 @@ test('report with learning curves and a study renders every chart in chromium', 
     // Expected from the inputs: one curve per base metric (train + val), then history + one scatter per hyperparameter.
     const complete = trials.filter((t) => t.status === 'complete');
     assert.deepEqual(r.charts.map((c) => [c.id, c.series]), [
-      ['curve-loss', 2], ['curve-accuracy', 2], ['study-history', 2], ['hp-lr', 1], ['hp-units', 1], ['hp-optimizer', 1],
+      ['curve-loss', 2], ['curve-accuracy', 2], ['study-history', 2],
+      ['study-intermediate', trials.filter((t) => t.intermediate.length >= 2).length], // one line per trial that reported 2+ epochs
+      ['hp-lr', 1], ['hp-units', 1], ['hp-optimizer', 1],
     ]);
     for (const c of r.charts.filter((c) => c.id.startsWith('hp-') || c.id === 'study-history')) assert.equal(c.points, complete.length, c.id);
+    assert.equal(r.charts.find((c) => c.id === 'study-intermediate')!.points, 5, 'steps 0..4');
     for (const p of r.pixels) {
       assert.ok(p.width > 100, `${p.id}: canvas has a size`);
       assert.ok(p.nonBlank > 500, `${p.id}: canvas is not empty (${p.nonBlank} painted pixels)`);
@@ -112,7 +115,7 @@ test('history-only report (no validation) renders one series per metric', { skip
 test('degenerate inputs: a single epoch, a study whose trials all failed', { skip: CHROMIUM_MISSING, timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'descent-report-'));
   try {
-    const failed = syntheticTrials().slice(0, 3).map((t) => ({ ...t, status: 'failed' as const, value: null, error: 'boom' }));
+    const failed = syntheticTrials().slice(0, 3).map((t) => ({ ...t, status: 'failed' as const, value: null, error: 'boom', intermediate: [] }));
     const file = writeReport(join(dir, 'r.html'), { title: 'Edge cases', history: { history: { loss: [0.5] } }, study: { trials: failed, direction: 'minimize', objective: 'val_loss' } });
     const r = await inspect(file, 'report-degenerate.png');
     assert.deepEqual(r.errors, []);

@@ -60,6 +60,24 @@ test('study: best-so-far is the running minimum of complete trials; leaderboard 
   }
 });
 
+test('per-epoch objective chart: one line per trial with 2+ reported epochs, coloured by status', () => {
+  const trials = syntheticTrials();
+  const m = buildReportModel({ title: 't', study: { trials, direction: 'minimize', objective: 'val_loss' } });
+  const c = m.charts.find((ch) => ch.id === 'study-intermediate')!;
+  assert.deepEqual(c.x, [0, 1, 2, 3, 4]);
+  const reporting = trials.filter((t) => t.intermediate.length >= 2);
+  assert.equal(c.series.length, reporting.length);
+  const pruned = c.series.find((s) => s.label.includes('pruned'))!;
+  assert.deepEqual(pruned.values.slice(2), [null, null, null], 'a pruned trial stops where it was stopped');
+  assert.equal(new Set(c.series.filter((s) => s.label.includes('complete')).map((s) => s.color)).size, 1);
+  assert.notEqual(pruned.color, c.series[0].color);
+  assert.equal(c.legend, false, 'eleven lines: no legend');
+  // Without intermediate values there is no such chart; an lr key gets no best-epoch marker.
+  const plain = buildReportModel({ title: 't', study: { trials: trials.map((t) => ({ ...t, intermediate: [] })), direction: 'minimize', objective: 'v' }, history: { history: { loss: [2, 1], lr: [0.1, 0.01] } } });
+  assert.ok(!plain.charts.some((ch) => ch.id === 'study-intermediate'));
+  assert.deepEqual(plain.charts.find((ch) => ch.id === 'curve-lr')!.markers, []);
+});
+
 test('hyperparameter scatters: log axis for ranges over decades, categories for choices', () => {
   const m = buildReportModel({ title: 't', study: { trials: syntheticTrials(), direction: 'minimize', objective: 'val_loss' } });
   const lr = m.charts.find((c) => c.id === 'hp-lr')!;
@@ -90,7 +108,7 @@ test('the HTML is self-contained and escapes user text', () => {
   const json = html.match(/<script id="descent-data" type="application\/json">([\s\S]*?)<\/script>/)![1];
   const model = JSON.parse(json);
   assert.equal(model.title, '<img src=x onerror=alert(1)>');
-  assert.equal(model.charts.length, 2 + 1 + 3);
+  assert.equal(model.charts.length, 2 + 2 + 3);
 });
 
 test('writeReport writes atomically: no temp files left, an existing report replaced whole', () => {
