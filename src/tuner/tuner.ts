@@ -29,12 +29,12 @@ export interface TunableModel {
   setWeights?(weights: never): void;
 }
 
-export type HyperModel = (hp: HyperParameters) => TunableModel | Promise<TunableModel>;
+export type HyperModel<M extends TunableModel = TunableModel> = (hp: HyperParameters) => M | Promise<M>;
 export type Objective = (hp: HyperParameters, trial: Trial) => number | Promise<number>;
 
-export interface TunerOptions {
+export interface TunerOptions<M extends TunableModel = TunableModel> {
   /** Keras Tuner style: builds and compiles a model from hp (used by search()). */
-  hypermodel?: HyperModel;
+  hypermodel?: HyperModel<M>;
   /** Metric to optimise in search(), e.g. 'val_accuracy'; direction inferred from the name unless given. Default 'val_loss'. */
   objective?: string | { name: string; direction: Direction };
   /** Direction of optimize()/ask() values. Default 'minimize' (or the objective's direction). */
@@ -43,7 +43,7 @@ export interface TunerOptions {
   maxTrials?: number | null;
   /** Runs per trial, averaged (noisy objectives). Default 1. */
   executionsPerTrial?: number;
-  /** search(): k-fold cross-validation of each trial on (x, y); the trial's value is the mean over folds. */
+  /** search(): k-fold cross-validation of each trial on (x, y); the value is the mean over folds (executionsPerTrial is then not used). */
   crossValidation?: number;
   /** Same seed, same sequence of trials. Default random. */
   seed?: number;
@@ -102,7 +102,7 @@ export class Trial {
   stopHeartbeat?: () => void;
 
   constructor(
-    private readonly tuner: Tuner,
+    private readonly tuner: Tuner<TunableModel>,
     readonly record: TrialRecord,
     readonly hyperparameters: HyperParameters,
   ) {
@@ -131,8 +131,8 @@ export class Trial {
   }
 }
 
-export class Tuner {
-  readonly options: TunerOptions;
+export class Tuner<M extends TunableModel = TunableModel> {
+  readonly options: TunerOptions<M>;
   readonly seed: number;
   readonly executionsPerTrial: number;
   private readonly known = new Map<string, ParamSpec>();
@@ -140,14 +140,14 @@ export class Tuner {
   private study: string | null = null;
   private readonly worker = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   private cache: TrialRecord[] = [];
-  private models = new Map<number, TunableModel>();
+  private models = new Map<number, M>();
   private weights = new Map<number, unknown[]>();
   private lastSearch: { x: unknown; y: unknown; options: SearchOptions } | null = null;
   private explored = false;
 
   constructor(
     readonly oracle: Oracle,
-    options: TunerOptions = {},
+    options: TunerOptions<M> = {},
     private readonly defaultMaxTrials: number | null = 10,
   ) {
     this.options = { ...options };
@@ -285,8 +285,8 @@ export class Tuner {
   }
 
   /** The best n models: kept from the search when still in memory, else rebuilt and retrained as in the last search(). */
-  async getBestModels(n = 1): Promise<TunableModel[]> {
-    const out: TunableModel[] = [];
+  async getBestModels(n = 1): Promise<M[]> {
+    const out: M[] = [];
     for (const t of this.getBestTrials(n)) {
       const kept = this.models.get(t.id);
       if (kept) {
@@ -388,7 +388,7 @@ export class Tuner {
     const rng = new Rng(mix(this.seed ^ 0x5bd1e995, record.id));
     const resolver = (spec: ParamSpec): HyperparameterValue => (this.oracle.sampleNew ? this.oracle.sampleNew(spec, rng) : sampleValue(spec, rng));
     const hp = new HyperParameters({ space: this.space, values: record.hyperparameters, resolver });
-    return new Trial(this, record, hp);
+    return new Trial(this as unknown as Tuner<TunableModel>, record, hp);
   }
 
   /** Record the outcome, learn parameters the trial declared, and print a line. */
@@ -450,7 +450,7 @@ export class Tuner {
     return { status: 'complete', value: meanStd(values).mean, ...(values.length > 1 ? { values } : {}) };
   }
 
-  private async evaluateModel(trial: Trial, hypermodel: HyperModel, x: unknown, y: unknown, options: SearchOptions, folds: ReturnType<typeof kFolds> | null): Promise<TrialOutcome> {
+  private async evaluateModel(trial: Trial, hypermodel: HyperModel<M>, x: unknown, y: unknown, options: SearchOptions, folds: ReturnType<typeof kFolds> | null): Promise<TrialOutcome> {
     const name = this.objectiveName();
     const budget = trialBudget(trial.record.hyperparameters);
     const runs = folds ?? Array.from({ length: this.executionsPerTrial }, () => null);
@@ -493,7 +493,7 @@ export class Tuner {
   }
 
   /** Keep the model if it is among the best keepModels so far; Hyperband also keeps weights to continue trials. */
-  private keep(id: number, model: TunableModel, value: number, hyperband: boolean): void {
+  private keep(id: number, model: M, value: number, hyperband: boolean): void {
     if (hyperband && model.getWeights) this.weights.set(id, model.getWeights());
     const limit = this.options.keepModels ?? 3;
     if (limit === 0) return;
@@ -505,7 +505,7 @@ export class Tuner {
   }
 
   /** Run the hypermodel with default values, then with each value of each parent, to discover conditional parameters. */
-  private async explore(hypermodel: HyperModel): Promise<void> {
+  private async explore(hypermodel: HyperModel<M>): Promise<void> {
     if (this.explored) return;
     this.explored = true;
     const tried = new Set<string>();

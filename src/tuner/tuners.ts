@@ -1,36 +1,36 @@
 // The public tuners: the runner (tuner.ts) with one oracle each. Defaults of maxTrials: 10 (Keras Tuner's),
 // the whole grid for GridSearch, the bracket schedule for Hyperband.
 
-import { Tuner, type TunerOptions } from './tuner.js';
+import { Tuner, type TunableModel, type TunerOptions } from './tuner.js';
 import { RandomOracle } from './oracles/random.js';
 import { GridOracle } from './oracles/grid.js';
 import { BayesianOracle, type BayesianOptions } from './oracles/bayesian.js';
 import { HyperbandOracle } from './oracles/hyperband.js';
 import { TPEOracle, type TPEOptions } from './oracles/tpe.js';
 
-export class RandomSearch extends Tuner {
-  constructor(options: TunerOptions = {}) {
+export class RandomSearch<M extends TunableModel = TunableModel> extends Tuner<M> {
+  constructor(options: TunerOptions<M> = {}) {
     super(new RandomOracle(), options, 10);
   }
 }
 
 /** Every combination of the space's values (floats need a step); maxTrials defaults to the whole grid. */
-export class GridSearch extends Tuner {
-  constructor(options: TunerOptions = {}) {
+export class GridSearch<M extends TunableModel = TunableModel> extends Tuner<M> {
+  constructor(options: TunerOptions<M> = {}) {
     super(new GridOracle(), options, null);
   }
 }
 
-export interface BayesianOptimizationOptions extends TunerOptions, BayesianOptions {}
+export interface BayesianOptimizationOptions<M extends TunableModel = TunableModel> extends TunerOptions<M>, BayesianOptions {}
 
-export class BayesianOptimization extends Tuner {
-  constructor(options: BayesianOptimizationOptions = {}) {
+export class BayesianOptimization<M extends TunableModel = TunableModel> extends Tuner<M> {
+  constructor(options: BayesianOptimizationOptions<M> = {}) {
     const { numInitialPoints, acquisition, beta, xi, candidates } = options;
     super(new BayesianOracle({ numInitialPoints, acquisition, beta, xi, candidates }), options, 10);
   }
 }
 
-export interface HyperbandTunerOptions extends TunerOptions {
+export interface HyperbandTunerOptions<M extends TunableModel = TunableModel> extends TunerOptions<M> {
   /** Epochs of the longest-trained models. Default 100. */
   maxEpochs?: number;
   /** Reduction factor between rounds. Default 3. */
@@ -40,17 +40,17 @@ export interface HyperbandTunerOptions extends TunerOptions {
 }
 
 /** Successive halving of epochs across brackets (Keras Tuner's Hyperband); trials carry their epoch budget. */
-export class Hyperband extends Tuner {
-  constructor(options: HyperbandTunerOptions = {}) {
+export class Hyperband<M extends TunableModel = TunableModel> extends Tuner<M> {
+  constructor(options: HyperbandTunerOptions<M> = {}) {
     super(new HyperbandOracle({ maxEpochs: options.maxEpochs, factor: options.factor, iterations: options.hyperbandIterations }), options, null);
   }
 }
 
-export interface TPESearchOptions extends TunerOptions, TPEOptions {}
+export interface TPESearchOptions<M extends TunableModel = TunableModel> extends TunerOptions<M>, TPEOptions {}
 
 /** Tree-structured Parzen estimator (Optuna's default sampler). */
-export class TPESearch extends Tuner {
-  constructor(options: TPESearchOptions = {}) {
+export class TPESearch<M extends TunableModel = TunableModel> extends Tuner<M> {
+  constructor(options: TPESearchOptions<M> = {}) {
     super(new TPEOracle({ numInitialPoints: options.numInitialPoints, candidates: options.candidates }), options, 10);
   }
 }

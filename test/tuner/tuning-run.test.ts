@@ -44,7 +44,7 @@ test('tuning learning rate, units and optimizer finds a configuration clearly be
   const [hp] = tuner.getBestHyperparameters(1);
   assert.deepEqual(Object.keys(hp.values).sort(), ['learningRate', 'optimizer', 'units']);
   // The kept best model really reaches the recorded accuracy on the validation rows (the last 25%, as Keras).
-  const [model] = (await tuner.getBestModels(1)) as unknown as Sequential[];
+  const [model] = await tuner.getBestModels(1);
   const xv = x.slice(225);
   const p = model.predict(xv).data;
   const acc = xv.reduce((s, _r, i) => s + ((p[i] > 0.5 ? 1 : 0) === y[225 + i] ? 1 : 0), 0) / xv.length;
