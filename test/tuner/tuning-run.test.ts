@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Dense, Adam, SGD, setSeed, Rng, RandomSearch, HyperParameters } from '../../src/index.js';
+import { Sequential, Dense, Adam, SGD, setSeed, Rng, RandomSearch, HyperParameters, EarlyStopping } from '../../src/index.js';
 import { quiet } from './helpers.js';
 
 /** Two interleaved classes in 4-D: label = (x0² + x1² < 1.1) xor (x2 > 0), with two noise inputs. */
@@ -49,4 +49,28 @@ test('tuning learning rate, units and optimizer finds a configuration clearly be
   const p = model.predict(xv).data;
   const acc = xv.reduce((s, _r, i) => s + ((p[i] > 0.5 ? 1 : 0) === y[225 + i] ? 1 : 0), 0) / xv.length;
   assert.ok(acc >= best - 0.15, `kept model accuracy ${acc} vs best epoch ${best}`);
+});
+
+test('early stopping inside trials: a user callback passed to search() stops each fit', async () => {
+  setSeed(2);
+  const { x, y } = data(120, 4);
+  const tuner = new RandomSearch({
+    ...quiet, objective: 'val_loss', maxTrials: 3, seed: 1,
+    hypermodel: (hp) => {
+      const model = new Sequential();
+      model.add(new Dense(hp.int('units', 4, 16), { inputDim: 4, activation: 'relu' }));
+      model.add(new Dense(1, { activation: 'sigmoid' }));
+      model.compile({ loss: 'binary_crossentropy', optimizer: 'adam' });
+      return model;
+    },
+  });
+  // No epoch improves val_loss by 10, so each fit stops after patience (1) epochs past the first.
+  await tuner.search(x, y, { epochs: 20, validationSplit: 0.25, callbacks: [new EarlyStopping({ monitor: 'val_loss', minDelta: 10, patience: 1 })] });
+  assert.equal(tuner.trials.length, 3);
+  for (const t of tuner.trials) {
+    assert.equal(t.status, 'complete');
+    assert.equal(t.history!.val_loss.length, 2);
+    assert.deepEqual(t.intermediate.map((p) => p.step), [0, 1]);
+    assert.equal(t.value, Math.min(...t.history!.val_loss));
+  }
 });
