@@ -312,6 +312,23 @@ export class Tuner<M extends TunableModel = TunableModel> {
     return text;
   }
 
+  /** Print (and return) the known parameters, one line each (Keras Tuner's search_space_summary). */
+  searchSpaceSummary(print = true): string {
+    const lines = [`Search space summary: ${this.known.size} parameters`];
+    for (const p of this.known.values()) {
+      let def: string;
+      if (p.type === 'int' || p.type === 'float') def = `[${p.min}, ${p.max}]${p.step !== null ? `, step ${p.step}` : ''}${p.sampling !== 'linear' ? `, ${p.sampling}` : ''}`;
+      else if (p.type === 'choice') def = JSON.stringify(p.values);
+      else if (p.type === 'fixed') def = `= ${JSON.stringify(p.default)}`;
+      else def = '[false, true]';
+      const when = p.conditions.map((c) => ` when ${c.parent} in ${JSON.stringify(c.values)}`).join(' and');
+      lines.push(`${p.name} (${p.type}): ${def}, default ${JSON.stringify(p.default)}${when}`);
+    }
+    const text = lines.join('\n');
+    if (print) console.log(text);
+    return text;
+  }
+
   // ---------------------------------------------------------------- internals (used by Trial)
 
   async reportIntermediate(trial: Trial, step: number, value: number): Promise<void> {

@@ -305,3 +305,22 @@ test('search(): conditional parameters of the hypermodel are discovered before t
   assert.deepEqual(tuner.space.map((p) => p.name), ['layers', 'units0', 'units1', 'units2']);
   assert.equal(tuner.trials.length, 2 + 4 + 8);
 });
+
+test('search(): a hypermodel or fit that throws fails that trial only; searchSpaceSummary lists the space', async () => {
+  const tuner = new GridSearch({
+    ...quiet, objective: 'val_loss',
+    hypermodel: (hp) => {
+      const units = hp.choice('units', [1, 2, 3]);
+      if (units === 2) throw new Error('cannot build 2 units');
+      return { stopTraining: false, fit: async () => {
+        if (units === 3) throw new Error('shape mismatch in fit');
+        return { history: { val_loss: [units] } };
+      } };
+    },
+  });
+  await tuner.search(X, Y, { epochs: 1 });
+  assert.deepEqual(tuner.trials.map((t) => [t.hyperparameters.units, t.status, t.error ?? null]), [
+    [1, 'complete', null], [2, 'failed', 'cannot build 2 units'], [3, 'failed', 'shape mismatch in fit'],
+  ]);
+  assert.equal(tuner.searchSpaceSummary(false), 'Search space summary: 1 parameters\nunits (choice): [1,2,3], default 1');
+});
