@@ -97,8 +97,13 @@ export function readHistory(path: string): SavedHistory {
   } catch (e) {
     throw new Error(existsSync(path) ? `${path} is not valid JSON: ${(e as Error).message}` : `History file not found: ${path}`);
   }
+  // Keras users dump history.history itself: { "loss": [...], "val_loss": [...] }.
+  const raw = h as unknown as Record<string, unknown>;
+  if (raw && typeof raw === 'object' && !('history' in raw) && Object.keys(raw).length > 0 && Object.values(raw).every(Array.isArray)) {
+    h = { history: raw as Record<string, number[]>, epoch: undefined as unknown as number[] };
+  }
   if (!h || typeof h.history !== 'object' || h.history === null || Object.values(h.history).some((v) => !Array.isArray(v))) {
-    throw new Error(`${path} is not a training history: expected { "history": { "loss": [...], ... } }.`);
+    throw new Error(`${path} is not a training history: expected { "history": { "loss": [...], ... } } or Keras's history.history { "loss": [...], ... }.`);
   }
   // NaN/Infinity are not JSON; they were written as null.
   for (const k of Object.keys(h.history)) h.history[k] = h.history[k].map((v) => (v === null ? NaN : v));

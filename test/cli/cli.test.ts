@@ -142,6 +142,12 @@ test('report: from a model directory and from a history.json file', () => {
   assert.equal(r2.code, 0, r2.stderr);
   const html = readFileSync(join(dir, 'h.html'), 'utf8');
   assert.match(html, /<title>From history<\/title>/);
+  // Keras's own dump, json.dump(history.history, f), works too.
+  writeFileSync(join(dir, 'keras.json'), JSON.stringify({ loss: [0.9, 0.4], accuracy: [0.5, 0.8] }));
+  assert.equal(descent('report', 'keras.json').code, 0);
+  assert.match(readFileSync(join(dir, 'keras.html'), 'utf8'), /"id":"curve-accuracy"/);
+  writeFileSync(join(dir, 'notes.json'), JSON.stringify({ hello: 'world' }));
+  assertOneLineError(descent('report', 'notes.json'), 1, /notes\.json is not a training history/);
   assertOneLineError(descent('report', 'nope'), 1, /Not found: nope/);
 });
 
