@@ -51,7 +51,7 @@ export interface TunerOptions<M extends TunableModel = TunableModel> {
   hyperparameters?: HyperParameters;
   /** Stops hopeless trials from their per-epoch values (e.g. new MedianPruner()). Default none. */
   pruner?: Pruner | null;
-  /** Name of the stored study; re-running with the same name resumes it. Default: derived from the tuner, objective and code. */
+  /** Name of the stored study; re-running with the same name resumes it. Default: derived from the tuner, objective, code, seed and script. */
   studyName?: string;
   /** 'memory', a directory path, a postgresql:// URL or a StudyStorage. Default: a directory store (see storage/index.ts). */
   storage?: string | StudyStorage;
@@ -162,7 +162,8 @@ export class Tuner<M extends TunableModel = TunableModel> {
     if (options.hypermodel !== undefined && typeof options.hypermodel !== 'function') throw new Error(`${this.constructor.name}: hypermodel must be a function (hp) => compiled model.`);
     this.seed = seed ?? (Math.random() * 2 ** 32) >>> 0;
     this.executionsPerTrial = executionsPerTrial ?? 1;
-    this.objectiveName(); // validates the objective early
+    this.objectiveName(); // validates the objective and its direction early
+    void this.direction;
     for (const p of options.hyperparameters?.space ?? []) this.known.set(p.name, p);
   }
 
@@ -383,7 +384,8 @@ export class Tuner<M extends TunableModel = TunableModel> {
   }
 
   private defaultStudyName(code: string): string {
-    const parts = [this.oracle.name, this.direction, this.options.hypermodel ? this.objectiveName() : '', code, JSON.stringify(this.options.hyperparameters?.toJSON() ?? null), this.options.seed ?? ''];
+    // The script (argv[1]) too, so that two ask/tell scripts sharing the default store do not share a study.
+    const parts = [this.oracle.name, this.direction, this.options.hypermodel ? this.objectiveName() : '', code, JSON.stringify(this.options.hyperparameters?.toJSON() ?? null), this.options.seed ?? '', process.argv[1] ?? ''];
     return `${this.oracle.name}-${fnv1a(parts.join('\u0000')).toString(16).padStart(8, '0')}`;
   }
 

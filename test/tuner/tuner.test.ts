@@ -142,6 +142,7 @@ test('direction is inferred from the objective name and can be overridden', () =
   assert.equal(inferDirection('val_accuracy'), 'maximize');
   assert.equal(inferDirection('auc'), 'maximize');
   assert.throws(() => inferDirection('score'), /Cannot infer whether to minimise or maximise objective 'score'/);
+  assert.throws(() => new RandomSearch({ ...quiet, objective: 'score' }), /Cannot infer .* pass objective: \{ name: 'score', direction/);
   assert.equal(new RandomSearch({ ...quiet, objective: 'val_accuracy' }).direction, 'maximize');
   assert.equal(new RandomSearch({ ...quiet, objective: { name: 'val_accuracy', direction: 'minimize' } }).direction, 'minimize');
   assert.throws(() => new RandomSearch({ ...quiet, maxTrials: 0 }), /maxTrials must be an integer >= 1, got 0/);
