@@ -12,8 +12,8 @@ import { matmulReference } from './js-backend.js';
 import { CTL_BYTES, Ctl, OP_GEMM, OP_STOP, runChunks, type GemmExports } from './wasm-protocol.js';
 
 const PAGE = 65536;
-/** Below this many multiply-adds the copy in/out costs more than the JS loop saves. */
-export const WASM_MIN_MACS = 4096;
+/** Below this many multiply-adds the JS loop beats the call and copies (measured: wasm wins from about 64 up). */
+export const WASM_MIN_MACS = 64;
 /** Above this many multiply-adds a product is split across threads (waking a worker costs tens of µs). */
 export const PARALLEL_MIN_MACS = 1 << 21;
 
@@ -81,6 +81,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const workers: Worker[] = [];
   let poolStarted = false;
   let stopped = false;
+  let slowStreak = 0;
+  let serialUntil = 0;
   let gen = Atomics.load(ctl, Ctl.Gen);
   function startPool(): void {
     poolStarted = true;
@@ -99,7 +101,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   function gemmParallel(aP: number, bP: number, cP: number, m: number, k: number, n: number, transA: boolean, transB: boolean, acc: boolean): void {
     const lda = transA ? m : k, ldb = transB ? k : n;
-    if (threads === 1 || stopped || m * n * k < PARALLEL_MIN_MACS) {
+    if (threads === 1 || stopped || m * n * k < PARALLEL_MIN_MACS || performance.now() < serialUntil) {
       exports.gemm(aP, bP, cP, m, k, n, lda, ldb, n, +transA, +transB, +acc, scratchBase);
       return;
     }
@@ -121,9 +123,19 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     Atomics.store(ctl, Ctl.Claim, gen << 16);
     Atomics.store(ctl, Ctl.Gen, gen);
     Atomics.notify(ctl, Ctl.Gen);
-    runChunks(ctl, gen, exports.gemm, scratchBase);
+    const t0 = performance.now();
+    const ranHere = runChunks(ctl, gen, exports.gemm, scratchBase);
+    const tMain = performance.now();
     for (let done = Atomics.load(ctl, Ctl.Done); done !== chunks; done = Atomics.load(ctl, Ctl.Done)) {
       Atomics.wait(ctl, Ctl.Done, done, 20);
+    }
+    // On a busy machine a worker can be descheduled in the middle of a chunk, and then the split costs more than
+    // it saves. After three products in a row slower than the main thread alone would have been, stay serial for 1 s.
+    const serialEstimate = ((tMain - t0) * chunks) / Math.max(1, ranHere);
+    slowStreak = performance.now() - t0 > serialEstimate ? slowStreak + 1 : 0;
+    if (slowStreak >= 3) {
+      serialUntil = performance.now() + 1000;
+      slowStreak = 0;
     }
     if (Atomics.load(ctl, Ctl.Failed)) throw new Error('matmul: a wasm thread failed while computing its part.');
   }

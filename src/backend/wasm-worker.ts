@@ -8,10 +8,16 @@ const { module, memory, slot, scratch } = workerData as { module: WebAssembly.Mo
 const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
 const ctl = new Int32Array(memory.buffer, 0, CTL_BYTES / 4);
 
+// After a job, poll for the next one briefly before sleeping: training issues matmuls back to back, and a
+// futex wake-up costs more than a short spin.
+const SPIN_MS = 0.2;
+
 let seen = Atomics.load(ctl, Ctl.Gen);
 Atomics.store(ctl, Ctl.ReadyBase + slot, 1);
 for (;;) {
-  Atomics.wait(ctl, Ctl.Gen, seen);
+  const spinUntil = performance.now() + SPIN_MS;
+  while (Atomics.load(ctl, Ctl.Gen) === seen && performance.now() < spinUntil);
+  if (Atomics.load(ctl, Ctl.Gen) === seen) Atomics.wait(ctl, Ctl.Gen, seen);
   const gen = Atomics.load(ctl, Ctl.Gen);
   if (gen === seen) continue;
   seen = gen;

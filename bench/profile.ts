@@ -1,0 +1,69 @@
+// Profiling harness for the training loop (phase 3 of the speed issue). Runs one workload many times so that
+// `node --cpu-prof` sees steady state, then `node dist/bench/profile.js --summarize <file.cpuprofile>` prints
+// self time per function and per file.
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/profile.js chapter   (Adam, batch 10, 150 epochs) x10
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/profile.js sgd1      (SGD+momentum, batch 1) x3
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/profile.js mlp       (784-256-128-10, Adam, batch 128) x3
+
+import { readFileSync } from 'node:fs';
+import { Sequential, Dense, Adam, SGD, setSeed, tensor, Rng } from '../src/index.js';
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
+
+function summarize(path: string): void {
+  const prof = JSON.parse(readFileSync(path, 'utf8')) as { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
+  const total = prof.samples.length;
+  const byFn = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const n of prof.nodes) {
+    const file = n.callFrame.url.replace(/^.*\/(dist|node_modules)\//, '') || '(native)';
+    const key = `${n.callFrame.functionName || '(anonymous)'}  ${file}:${n.callFrame.lineNumber + 1}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + n.hitCount);
+    byFile.set(file, (byFile.get(file) ?? 0) + n.hitCount);
+  }
+  const seconds = (prof.endTime - prof.startTime) / 1e6;
+  console.log(`${total} samples over ${seconds.toFixed(2)} s\n\nself time by function:`);
+  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${((100 * v) / total).toFixed(1).padStart(6)}%  ${k}`);
+  console.log('\nself time by file:');
+  for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${((100 * v) / total).toFixed(1).padStart(6)}%  ${k}`);
+}
+
+async function run(workload: string): Promise<void> {
+  const rng = new Rng(3);
+  if (workload === 'mlp') {
+    const n = 10000;
+    const x = new Float32Array(n * 784).map(() => rng.next());
+    const y = new Float32Array(n * 10);
+    for (let i = 0; i < n; i++) y[i * 10 + Math.floor(rng.next() * 10)] = 1;
+    setSeed(1);
+    const model = new Sequential();
+    model.add(new Dense(256, { inputDim: 784, activation: 'relu' }));
+    model.add(new Dense(128, { activation: 'relu' }));
+    model.add(new Dense(10, { activation: 'softmax' }));
+    model.compile({ loss: 'categorical_crossentropy', optimizer: new Adam({ learningRate: 0.001 }) });
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      await model.fit(tensor(x, [n, 784]), tensor(y, [n, 10]), { epochs: 1, batchSize: 128, verbose: 0 });
+      console.log(`epoch: ${(performance.now() - t).toFixed(1)} ms, ${(n / ((performance.now() - t) / 1000)).toFixed(0)} samples/s`);
+    }
+    return;
+  }
+  const x = new Float32Array(800).map(() => rng.normal(0, 1));
+  const y = new Float32Array(100).map((_, i) => (x[i * 8] - x[i * 8 + 1] > 0 ? 1 : 0));
+  const sgd = workload === 'sgd1';
+  for (let r = 0; r < (sgd ? 3 : 10); r++) {
+    setSeed(1);
+    const model = new Sequential();
+    model.add(new Dense(32, { inputDim: 8, activation: 'relu' }));
+    model.add(new Dense(1, { activation: 'sigmoid' }));
+    model.compile({ loss: 'binary_crossentropy', optimizer: sgd ? new SGD({ learningRate: 0.01, momentum: 0.9 }) : new Adam({ learningRate: 0.01 }) });
+    const t = performance.now();
+    await model.fit(tensor(x, [100, 8]), tensor(y, [100, 1]), { epochs: 150, batchSize: sgd ? 1 : 10, verbose: 0 });
+    const ms = performance.now() - t;
+    console.log(`fit: ${ms.toFixed(1)} ms, ${((1000 * ms) / (sgd ? 15000 : 1500)).toFixed(2)} µs/step`);
+  }
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--summarize') summarize(args[1]);
+else await run(args[0] ?? 'chapter');
