@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TuneProgress } from '../../src/cli/commands/tune.js';
+import { TuneProgress } from '../../src/cli/tune-progress.js';
 import type { Tuner } from '../../src/tuner/tuner.js';
 import type { TrialRecord } from '../../src/tuner/trial.js';
 

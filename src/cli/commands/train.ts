@@ -1,18 +1,16 @@
 // descent train <data.csv> --target <column>: load, split, standardize, fit with Keras progress, evaluate on the
 // held-out rows, save the model directory, write the report.
 
-import { join, resolve } from 'node:path';
-import { loadCsv, featureCount, type MissingStrategy, type Task } from '../../data/csv.js';
-import { trainTestSplit } from '../../data/split.js';
-import { StandardScaler } from '../../data/scalers.js';
+import { basename, join, resolve } from 'node:path';
+import type { MissingStrategy, Task } from '../../data/csv.js';
 import { setSeed } from '../../tensor/random.js';
-import { Tensor } from '../../tensor/tensor.js';
 import { writeReport } from '../../report/html.js';
 import { parse, intOption, positiveOption, fractionOption, stringOption, choiceOption, categoricalOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { buildModel, readModelSpec, type ModelSpec } from '../model-builder.js';
-import { saveModelDir, checkOutDir, REPORT_FILE, type Preprocessing } from '../model-dir.js';
-import { classificationMetrics, regressionMetrics, formatMetrics } from '../metrics-text.js';
+import { saveModelDir, checkOutDir, REPORT_FILE } from '../model-dir.js';
+import { prepareData, testMetrics } from '../prepare.js';
+import { formatMetrics } from '../metrics-text.js';
 import type { CliContext } from '../context.js';
 
 export const TRAIN_USAGE = `Usage: descent train <data.csv> --target <column> [options]
@@ -88,59 +86,24 @@ export async function train(argv: string[], ctx: CliContext): Promise<number> {
   const csvPath = positionals[0];
   checkOutDir(stringOption(values, 'out') ?? 'model', [csvPath, ...(specPath ? [specPath] : [])]);
   if (seed !== undefined) setSeed(seed);
-  const targetRef = /^\d+$/.test(target) ? Number(target) : target;
-  const categorical = categoricalOption(values);
-  let data;
-  try {
-    data = await loadCsv(csvPath, { target: targetRef, task, missing, categorical });
-  } catch (e) {
-    // A number-looking target that is out of range as an index may be a header name: retry by name.
-    if (typeof targetRef === 'number' && /out of range/.test((e as Error).message)) data = await loadCsv(csvPath, { target, task, missing, categorical });
-    else throw e;
-  }
-  const inputs = featureCount(data.encoders);
-  const outputs = data.task === 'multiclass' ? data.classes!.length : 1;
-  const labels = data.task === 'regression' ? undefined : Array.from(data.y.data);
-  const describe = data.task === 'regression' ? 'regression' : `${data.task} classification (classes: ${data.classes!.join(', ')})`;
+  const p = await prepareData(csvPath, { target, task, missing, categorical: categoricalOption(values), testSize, seed });
+  const { data, inputs, outputs, describe } = p;
   if (!quiet) ctx.out(`Loaded ${data.rows} rows x ${inputs} features from ${csvPath}; target '${data.targetName}': ${describe}.`);
-
-  let xTrain: Tensor, xTest: Tensor | null = null, yTrain: Tensor, yTest: Tensor | null = null;
-  if (testSize > 0) {
-    [xTrain, xTest, yTrain, yTest] = trainTestSplit(data.x, data.y, { testSize, seed, stratify: labels ?? false });
-  } else {
-    [xTrain, yTrain] = [data.x, data.y];
-  }
-  const scaler = new StandardScaler().fit(xTrain);
-  xTrain = scaler.transform(xTrain);
-  if (xTest) xTest = scaler.transform(xTest);
-  let targetScaler: StandardScaler | undefined;
-  if (data.task === 'regression') {
-    targetScaler = new StandardScaler().fit(yTrain);
-    yTrain = targetScaler.transform(yTrain);
-  }
 
   const model = buildModel({ task: data.task, inputs, outputs }, { spec, specPath, optimizer, learningRate: lr });
   if (!quiet) model.summary({ printFn: (line) => ctx.out(line) });
-  const history = await model.fit(xTrain, yTrain, { epochs, batchSize, validationSplit: validationSplit > 0 ? validationSplit : undefined, verbose: quiet ? 0 : 1 });
+  const history = await model.fit(p.xTrain, p.yTrain, { epochs, batchSize, validationSplit: validationSplit > 0 ? validationSplit : undefined, verbose: quiet ? 0 : 1 });
 
-  let testMetrics: Record<string, number> | undefined;
-  if (xTest && yTest) {
-    testMetrics = data.task === 'regression'
-      ? regressionMetrics(targetScaler!.inverseTransform(model.predict(xTest)), yTest)
-      : await classificationMetrics(model, xTest, yTest);
-    ctx.out(`Test (${xTest.shape[0]} rows): ${formatMetrics(testMetrics)}`);
-  }
-
-  const pre: Preprocessing = { task: data.task, target: data.targetName, classes: data.classes, encoders: data.encoders, x: scaler, y: targetScaler };
-  const saved = { history: history.history, epoch: history.epoch, params: history.params, testMetrics };
-  await saveModelDir(outDir, model, pre, saved);
+  const metrics = await testMetrics(model, p);
+  if (metrics) ctx.out(`Test (${p.xTest!.shape[0]} rows): ${formatMetrics(metrics)}`);
+  await saveModelDir(outDir, model, p.preprocessing, { history: history.history, epoch: history.epoch, params: history.params, testMetrics: metrics });
   ctx.out(`Saved model to ${outDir}`);
   const summary = [
     `Data: ${csvPath} (${data.rows} rows, ${inputs} features), target '${data.targetName}': ${describe}`,
     `Model: ${model.layers.map((l) => l.className).join(' -> ')}, ${model.countParams()} parameters; ${epochs} epochs, batch ${batchSize}`,
-    testMetrics ? `Test metrics: ${formatMetrics(testMetrics)}` : 'No test set (--test-size 0)',
+    metrics ? `Test metrics: ${formatMetrics(metrics)}` : 'No test set (--test-size 0)',
   ].join('\n');
-  writeReport(reportPath, { title: `descent train: ${data.targetName} from ${csvPath.split('/').pop()}`, history: { history: history.history, epoch: history.epoch }, summary });
+  writeReport(reportPath, { title: `descent train: ${data.targetName} from ${basename(csvPath)}`, history: { history: history.history, epoch: history.epoch }, summary });
   ctx.out(`Report: ${reportPath}`);
   return 0;
 }
