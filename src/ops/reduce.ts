@@ -97,7 +97,8 @@ export function logSumExp(a: TensorLike, axis?: Axis, keepDims = false): Tensor 
   for (let i = 0; i < p.map.length; i++) s[p.map[i]] += Math.exp(x.data[i] - m[p.map[i]]);
   const out = new Float32Array(m.length);
   for (let o = 0; o < out.length; o++) out[o] = m[o] + Math.log(s[o]);
-  return withGrad(new Tensor(out, p.outShape), 'logSumExp', [x], (g) => [spread(g, p, x.shape, (i, o) => Math.exp(x.data[i] - out[o]))]);
+  // Gradient softmax = e^(x − m) / s (not e^(x − out): out rounds to m when |m| is huge).
+  return withGrad(new Tensor(out, p.outShape), 'logSumExp', [x], (g) => [spread(g, p, x.shape, (i, o) => Math.exp(x.data[i] - m[o]) / s[o])]);
 }
 
 function argExtreme(x: Tensor, axis: number, better: (v: number, b: number) => boolean): Tensor {

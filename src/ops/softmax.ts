@@ -49,8 +49,9 @@ export function logSoftmax(a: TensorLike, axis = -1): Tensor {
     for (let k = 0; k < len; k++) m = Math.max(m, x.data[base + k * stride]);
     let s = 0;
     for (let k = 0; k < len; k++) s += Math.exp(x.data[base + k * stride] - m);
-    const lse = m + Math.log(s);
-    for (let k = 0; k < len; k++) y[base + k * stride] = x.data[base + k * stride] - lse;
+    // (x − m) − log s, not x − (m + log s): for huge |m| the sum m + log s rounds to m.
+    const logS = Math.log(s);
+    for (let k = 0; k < len; k++) y[base + k * stride] = x.data[base + k * stride] - m - logS;
   });
   return withGrad(new Tensor(y, x.shape), 'logSoftmax', [x], (g) => {
     const gx = new Float32Array(x.size);
