@@ -13,7 +13,7 @@ import { normalizeName } from '../registry.js';
 import { getOptimizer, Optimizer } from '../optimizers/index.js';
 import { summaryTable } from './summary.js';
 import { DenseStackPlan } from './fast-path.js';
-import { fitLoop, evaluateLoop, type FitOptions, type EvaluateOptions } from './training.js';
+import { fitLoop, evaluateLoop, checkOptionNames, type FitOptions, type EvaluateOptions } from './training.js';
 import type { History } from '../callbacks/history.js';
 import type { BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, sliceRows } from './data-checks.js';
@@ -23,8 +23,17 @@ export interface CompileOptions {
   loss: LossIdentifier;
   /** Optimizer name with Keras defaults ('adam', 'sgd', ...) or an instance (new Adam({ learningRate: 0.01 })). Default 'rmsprop', as Keras. */
   optimizer?: string | Optimizer | { className: string; config?: Record<string, unknown> };
-  /** Metrics to report: 'accuracy', 'mse', 'auc', Metric objects or functions. */
+  /** Metrics to report: 'accuracy', 'mse', 'auc', Metric objects or functions. As Keras, they ignore sample and class weights. */
   metrics?: MetricIdentifier[];
+  /** Metrics computed with the sample and class weights (Keras's weighted_metrics); a name already in metrics is logged as weighted_<name>. */
+  weightedMetrics?: MetricIdentifier[];
+}
+
+/** A compiled metric: its log key and whether it sees sample weights. */
+export interface CompiledMetric {
+  key: string;
+  metric: Metric;
+  weighted: boolean;
 }
 
 let sequentialCount = 0;
@@ -36,6 +45,7 @@ export class Sequential {
   optimizer: Optimizer | null = null;
   loss: Loss | null = null;
   metricIdentifiers: MetricIdentifier[] = [];
+  weightedMetricIdentifiers: MetricIdentifier[] = [];
   /** Set by a callback (e.g. EarlyStopping) to end fit after the current batch. */
   stopTraining = false;
   /** Use the planned Dense-stack training step when the model allows it (same numerics as autograd, faster). */
@@ -121,9 +131,13 @@ export class Sequential {
 
   compile(options: CompileOptions): void {
     if (!options || options.loss === undefined) throw new Error("compile needs a loss, e.g. model.compile({ loss: 'binary_crossentropy', optimizer: 'adam' }).");
+    checkOptionNames('compile', options, ['loss', 'optimizer', 'metrics', 'weightedMetrics']);
+    for (const key of ['metrics', 'weightedMetrics'] as const) {
+      if (options[key] !== undefined && !Array.isArray(options[key])) throw new Error(`compile: ${key} must be an array, e.g. ['accuracy'].`);
+    }
     const loss = getLoss(options.loss);
     const optimizer = getOptimizer(options.optimizer ?? 'rmsprop');
-    for (const m of options.metrics ?? []) {
+    for (const m of [...(options.metrics ?? []), ...(options.weightedMetrics ?? [])]) {
       if (typeof m !== 'string') continue;
       const key = normalizeName(m);
       if (!['accuracy', 'acc', 'crossentropy', 'ce'].includes(key) && !metricRegistry.has(m) && !lossRegistry.has(m)) {
@@ -134,12 +148,29 @@ export class Sequential {
     this.optimizer = optimizer;
     this.plan = undefined;
     this.metricIdentifiers = [...(options.metrics ?? [])];
+    this.weightedMetricIdentifiers = [...(options.weightedMetrics ?? [])];
   }
 
   /** Metric objects for the current output shape (fresh state). */
   createMetrics(): Metric[] {
+    return this.compiledMetrics().map((m) => m.metric);
+  }
+
+  /** Metrics with their log keys, plain ones first (Keras names a weighted duplicate weighted_<name>). */
+  compiledMetrics(): CompiledMetric[] {
     if (!this.loss) throw new Error('The model must be compiled before use.');
-    return this.metricIdentifiers.map((m) => getMetric(m, this.loss!, this.outputShape ?? [null, 1]));
+    const make = (m: MetricIdentifier) => getMetric(m, this.loss!, this.outputShape ?? [null, 1]);
+    const out: CompiledMetric[] = this.metricIdentifiers.map((m) => ({ key: '', metric: make(m), weighted: false }));
+    out.push(...this.weightedMetricIdentifiers.map((m) => ({ key: '', metric: make(m), weighted: true })));
+    const used = new Set<string>(['loss']);
+    for (const m of out) {
+      let key = m.metric.name;
+      if (used.has(key) && m.weighted) key = `weighted_${key}`;
+      for (let i = 1; used.has(key); i++) key = `${m.metric.name}_${i}`;
+      used.add(key);
+      m.key = key;
+    }
+    return out;
   }
 
   /** The planned Dense-stack step for this model, or null when it needs the general autograd path. */
@@ -186,7 +217,9 @@ export class Sequential {
   }
 
   /** Predictions for x, computed in batches without recording gradients. Synchronous, as in Keras and TF.js. */
-  predict(x: TensorLike, options: { batchSize?: number } = {}): Tensor {
+  predict(x: TensorLike, options: { batchSize?: number; verbose?: number } = {}): Tensor {
+    checkOptionNames('predict', options, ['batchSize', 'verbose']);
+    options ??= {};
     const input = toTensor(x, 'x');
     checkFinite(input, 'x');
     this.checkInput(input);

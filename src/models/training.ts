@@ -9,7 +9,8 @@ import * as ops from '../ops/index.js';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgbarLogger, formatLogs } from '../callbacks/progbar.js';
-import { Mean, type Metric } from '../metrics/metric.js';
+import { Mean } from '../metrics/metric.js';
+import type { CompiledMetric } from './sequential.js';
 import { textChart } from '../report/text-chart.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
@@ -41,6 +42,24 @@ export interface FitOptions {
   sampleWeight?: TensorLike;
   /** Batches per epoch for a batch source whose length is unknown. */
   stepsPerEpoch?: number;
+  /** Run validation every this many epochs (default 1), as Keras's validation_freq. */
+  validationFreq?: number;
+  /** Accepted for TensorFlow.js compatibility and ignored: the loop yields to the event loop by itself. */
+  yieldEvery?: unknown;
+}
+
+const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'verbose', 'callbacks', 'initialEpoch', 'classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationFreq', 'yieldEvery'];
+const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'sampleWeight', 'callbacks', 'returnDict'];
+
+/** A misspelt option (epoch, batch_size) would otherwise be ignored silently; Keras raises a TypeError too. */
+export function checkOptionNames(what: string, options: object | undefined, valid: readonly string[]): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object' || Array.isArray(options)) throw new Error(`${what} options must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}.`);
+  for (const key of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[key] !== undefined && !valid.includes(key)) {
+      throw new Error(`${what}: unknown option '${key}'. Valid options: ${valid.join(', ')}.`);
+    }
+  }
 }
 
 export interface EvaluateOptions {
@@ -63,25 +82,33 @@ function checkInteger(name: string, v: number, min: number): number {
   return v;
 }
 
-/** Per-sample weights from classWeight (class = label, argmax of one-hot, or 0/1 value) times sampleWeight. */
-function sampleWeights(y: Tensor, sampleWeight: TensorLike | undefined, classWeight: Record<number, number> | undefined): Tensor | null {
+/**
+ * Per-sample weights from classWeight (class = label, argmax of one-hot, or rounded 0/1 value; a class missing from
+ * classWeight weighs 1, as Keras 3) times sampleWeight. Weights must be finite and ≥ 0.
+ */
+function sampleWeights(y: Tensor, sampleWeight: TensorLike | undefined, classWeight: Record<number, number> | undefined, what = ''): Tensor | null {
   const n = y.shape[0];
   let w: Float32Array | null = null;
   if (sampleWeight !== undefined) {
-    const sw = toTensor(sampleWeight, 'sampleWeight');
-    if (sw.size !== n) throw new Error(`sampleWeight has ${sw.size} values but there are ${n} samples.`);
-    checkFinite(sw, 'sampleWeight');
+    const sw = toTensor(sampleWeight, `${what}sampleWeight`);
+    if (sw.size !== n) throw new Error(`${what}sampleWeight has ${sw.size} values but there are ${n} samples.`);
+    checkFinite(sw, `${what}sampleWeight`);
+    const neg = sw.data.findIndex((v) => v < 0);
+    if (neg >= 0) throw new Error(`${what}sampleWeight has a negative weight (${sw.data[neg]}) at row ${neg}; weights must be >= 0.`);
     w = sw.data.slice();
   }
-  if (classWeight) {
+  if (classWeight !== undefined && classWeight !== null) {
+    if (typeof classWeight !== 'object' || Array.isArray(classWeight)) throw new Error(`classWeight must be an object mapping class index to weight, e.g. { 0: 1, 1: 5 }.`);
+    for (const [k, v] of Object.entries(classWeight)) {
+      if (!/^\d+$/.test(k)) throw new Error(`classWeight key '${k}' is not a class index (a non-negative integer).`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`classWeight for class ${k} must be a finite number >= 0, got ${JSON.stringify(v)}.`);
+    }
     w ??= new Float32Array(n).fill(1);
     const cols = y.size / n;
     for (let i = 0; i < n; i++) {
       let cls = y.data[i * cols];
       if (cols > 1) for (let j = 1, best = y.data[i * cols]; j < cols; j++) if (y.data[i * cols + j] > best) ((best = y.data[i * cols + j]), (cls = j));
-      const cw = classWeight[Math.round(cls)];
-      if (cw === undefined) throw new Error(`classWeight has no entry for class ${Math.round(cls)} (row ${i}); give a weight for every class.`);
-      w[i] *= cw;
+      w[i] *= classWeight[Math.round(cls)] ?? 1;
     }
   }
   return w ? new Tensor(w, [n]) : null;
@@ -96,7 +123,7 @@ function prepare(model: Sequential, xIn: TensorLike, yIn: TensorLike | undefined
   checkFinite(y, `${what}y`);
   model.checkInput(x, `${what}x`);
   checkTargets(model, y, `${what}y`);
-  return { x, y, w: sampleWeights(y, sampleWeight, classWeight) };
+  return { x, y, w: sampleWeights(y, sampleWeight, classWeight, what) };
 }
 
 function checkTargets(model: Sequential, y: Tensor, what: string): void {
@@ -104,7 +131,17 @@ function checkTargets(model: Sequential, y: Tensor, what: string): void {
   const out = model.outputShape!;
   const outDims = out.slice(1);
   const yDims = y.shape.slice(1);
-  if (!loss.sparse && loss.className !== 'CategoricalCrossentropy') {
+  if (loss.sparse) {
+    // Class indices: one per output row, shape [n, ...] or [n, ..., 1] (Keras squeezes a trailing 1).
+    const squeezed = yDims.length === outDims.length && yDims[yDims.length - 1] === 1 ? yDims.slice(0, -1) : yDims;
+    const ok = squeezed.length === outDims.length - 1 && squeezed.every((d, i) => outDims[i] === null || d === outDims[i]);
+    if (!ok) {
+      throw new Error(
+        `${what} has shape ${formatShape(y.shape)} but ${loss.name} expects one integer class index per sample (shape [${y.shape[0]}] or [${y.shape[0]}, 1]) for the model's output ${formatShape(out.map((d) => (d === null ? -1 : d)))}. ` +
+          `For one-hot targets use 'categorical_crossentropy'.`,
+      );
+    }
+  } else if (loss.className !== 'CategoricalCrossentropy') {
     const aligned = yDims.length === outDims.length - 1 && outDims[outDims.length - 1] === 1 ? [...yDims, 1] : yDims;
     const ok = aligned.length === outDims.length && aligned.every((d, i) => outDims[i] === null || d === outDims[i]);
     if (!ok) {
@@ -114,14 +151,19 @@ function checkTargets(model: Sequential, y: Tensor, what: string): void {
   loss.validateTargets(y, out.map((d) => d ?? -1));
 }
 
-function metricLogs(lossTracker: Mean, metrics: Metric[], prefix = ''): Logs {
+function metricLogs(lossTracker: Mean, metrics: CompiledMetric[], prefix = ''): Logs {
   const logs: Logs = { [`${prefix}loss`]: lossTracker.result() };
-  for (const m of metrics) logs[`${prefix}${m.name}`] = m.result();
+  for (const m of metrics) logs[`${prefix}${m.key}`] = m.metric.result();
   return logs;
 }
 
+/** As Keras: `metrics` ignore sample and class weights; `weightedMetrics` use them. The loss always does. */
+function updateMetrics(metrics: CompiledMetric[], yb: Tensor, pred: Tensor, wb: Tensor | null): void {
+  for (const m of metrics) m.metric.updateState(yb, pred, m.weighted ? wb : null);
+}
+
 /** One optimizer step on a batch; updates the running loss and metrics with the batch's forward pass. */
-function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: Metric[]): void {
+function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: CompiledMetric[]): void {
   const plan = model.fastPlan();
   if (plan) {
     const n = xb.shape[0];
@@ -136,7 +178,7 @@ function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null,
     }
     if (pairs.length) model.optimizer!.applyGradients(pairs);
     lossTracker.update(loss, n);
-    for (const m of metrics) m.updateState(yb, pred, wb);
+    updateMetrics(metrics, yb, pred, wb);
     return;
   }
   const vars = model.trainableWeights;
@@ -150,18 +192,17 @@ function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null,
   if (vars.length) model.optimizer!.applyGradients(vars.map((v, i) => [grads[i], v] as const));
   const n = xb.shape[0];
   lossTracker.update(value.item(), n);
-  const p = (pred as unknown as Tensor).detach();
-  for (const m of metrics) m.updateState(yb, p, wb);
+  updateMetrics(metrics, yb, (pred as unknown as Tensor).detach(), wb);
 }
 
 /** Loss (with penalties) and metrics of a batch, no gradient. */
-function testStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: Metric[]): void {
+function testStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: CompiledMetric[]): void {
   const plan = model.fastPlan();
   const pred = plan ? plan.forward(xb.data, xb.shape[0], false) : model.call(xb, false);
   let loss = model.loss!.call(yb, pred, wb);
   for (const penalty of model.losses) loss = ops.add(loss, penalty);
   lossTracker.update(loss.item(), xb.shape[0]);
-  for (const m of metrics) m.updateState(yb, pred, wb);
+  updateMetrics(metrics, yb, pred, wb);
 }
 
 /** Yield to the event loop now and then, so timers and I/O run during long fits (costs nothing per step). */
@@ -209,6 +250,9 @@ async function runBatches(
 
 export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, yIn: TensorLike | undefined, options: FitOptions): Promise<History> {
   if (!model.optimizer || !model.loss) throw new Error("The model must be compiled before fit: call model.compile({ loss, optimizer, metrics }) first.");
+  checkOptionNames('fit', options, FIT_OPTIONS);
+  options ??= {};
+  const validationFreq = checkInteger('validationFreq', options.validationFreq ?? 1, 1);
   const epochs = checkInteger('epochs', options.epochs ?? 1, 0);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
   const initialEpoch = checkInteger('initialEpoch', options.initialEpoch ?? 0, 0);
@@ -253,13 +297,13 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   }
   // As Keras 3: user callbacks first, then History and the progress bar, so both see logs the user callbacks added.
   const list = new CallbackList([...(options.callbacks ?? []), ...callbacks]);
-  const metrics = model.createMetrics();
-  const valMetrics = model.createMetrics();
+  const metrics = model.compiledMetrics();
+  const valMetrics = model.compiledMetrics();
   const lossTracker = new Mean('loss');
   const valLossTracker = new Mean('val_loss');
   const nTrain = isBatchSource(train) ? (train.steps ?? options.stepsPerEpoch ?? 0) * batchSize : train.x.shape[0];
   const steps = isBatchSource(train) ? (options.stepsPerEpoch ?? train.steps ?? 0) : Math.ceil(nTrain / batchSize);
-  const logKeys = ['loss', ...metrics.map((m) => m.name)];
+  const logKeys = ['loss', ...metrics.map((m) => m.key)];
   list.setModel(model);
   list.setParams({ epochs, steps, samples: nTrain, batchSize, verbose, metrics: validation ? [...logKeys, ...logKeys.map((k) => `val_${k}`)] : logKeys });
   model.stopTraining = false;
@@ -267,10 +311,11 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
 
   await list.call('onTrainBegin');
   let order: Uint32Array | null = null;
+  let lastLogs: Logs = {};
   for (let epoch = initialEpoch; epoch < epochs; epoch++) {
     await list.call('onEpochBegin', epoch);
     lossTracker.resetState();
-    for (const m of metrics) m.resetState();
+    for (const m of metrics) m.metric.resetState();
     if (!isBatchSource(train) && shuffle) {
       order ??= new Uint32Array(train.x.shape[0]);
       for (let i = 0; i < order.length; i++) order[i] = i;
@@ -292,24 +337,28 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
       isBatchSource(train) ? options.stepsPerEpoch : undefined,
     );
     const logs = metricLogs(lossTracker, metrics);
-    if (validation) {
+    if (validation && (epoch + 1) % validationFreq === 0) {
       valLossTracker.resetState();
-      for (const m of valMetrics) m.resetState();
+      for (const m of valMetrics) m.metric.resetState();
       await runBatches(validation, options.validationBatchSize ?? batchSize, null, async (xb, yb, wb) => testStep(model, xb, yb, wb, valLossTracker, valMetrics), model);
       Object.assign(logs, metricLogs(valLossTracker, valMetrics, 'val_'));
     }
     await list.call('onEpochEnd', epoch, logs);
+    lastLogs = logs;
     if (model.stopTraining) break;
   }
-  await list.call('onTrainEnd', history.history.loss ? { loss: history.history.loss[history.history.loss.length - 1] } : {});
+  // As Keras 3: the last epoch's logs (training and validation values).
+  await list.call('onTrainEnd', { ...lastLogs });
   return history;
 }
 
 export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSource, yIn: TensorLike | undefined, options: EvaluateOptions): Promise<number[] | number | Logs> {
   if (!model.optimizer || !model.loss) throw new Error('The model must be compiled before evaluate: call model.compile({ loss, optimizer, metrics }) first.');
+  checkOptionNames('evaluate', options, EVALUATE_OPTIONS);
+  options ??= {};
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
   const data = isBatchSource(xIn) ? xIn : prepare(model, xIn, yIn, options.sampleWeight, undefined);
-  const metrics = model.createMetrics();
+  const metrics = model.compiledMetrics();
   const lossTracker = new Mean('loss');
   const steps = isBatchSource(data) ? (data.steps ?? 0) : Math.ceil(data.x.shape[0] / batchSize);
   const list = new CallbackList([...(options.callbacks ?? [])]);

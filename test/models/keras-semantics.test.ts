@@ -1,0 +1,121 @@
+// Keras semantics of the training loop that an acceptance audit checked against Keras 3's trainer code:
+// weighted vs plain metrics, class weights, sparse target shapes, callback logs, option names, validation frequency.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Sequential, Dense, SGD, Callback, setSeed, type Logs } from '../../src/index.js';
+
+/** A frozen one-weight model whose prediction for x is sigmoid(x): numbers can be computed by hand. */
+function frozen(metrics: string[] = ['accuracy'], weightedMetrics?: string[]): Sequential {
+  const model = new Sequential([new Dense(1, { inputDim: 1, activation: 'sigmoid', kernelInitializer: 'ones', useBias: false })]);
+  model.compile({ loss: 'binary_crossentropy', optimizer: new SGD({ learningRate: 0 }), metrics, weightedMetrics });
+  return model;
+}
+const sig = (v: number) => 1 / (1 + Math.exp(-v));
+const bce = (y: number, p: number) => -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+
+test('metrics ignore sample and class weights (as Keras); weightedMetrics and the loss use them', async () => {
+  const x = [[2], [-2], [1], [-1]];
+  const y = [1, 1, 0, 0]; // predictions 0.88, 0.12, 0.73, 0.27: rows 0 and 3 correct
+  const w = [3, 1, 1, 1];
+  const model = frozen(['accuracy'], ['accuracy']);
+  const h = await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, sampleWeight: w });
+  assert.deepEqual(Object.keys(h.history), ['loss', 'accuracy', 'weighted_accuracy']);
+  assert.ok(Math.abs(h.history.accuracy[0] - 0.5) < 1e-7, `plain accuracy ${h.history.accuracy[0]}`);
+  assert.ok(Math.abs(h.history.weighted_accuracy[0] - (3 + 1) / 6) < 1e-7, `weighted accuracy ${h.history.weighted_accuracy[0]}`);
+  // Keras's sum_over_batch_size: Σ w·loss / n (not / Σ w).
+  const expected = x.reduce((s, r, i) => s + w[i] * bce(y[i], sig(r[0])), 0) / 4;
+  assert.ok(Math.abs(h.history.loss[0] - expected) < 1e-5, `${h.history.loss[0]} vs ${expected}`);
+  // classWeight: plain accuracy unchanged as well.
+  const h2 = await frozen().fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, classWeight: { 0: 1, 1: 10 } });
+  assert.ok(Math.abs(h2.history.accuracy[0] - 0.5) < 1e-7);
+  // validationData with sample weights: val_loss weighted, val_accuracy not.
+  const h3 = await frozen().fit(x, y, { epochs: 1, verbose: 0, validationData: [x, y, w] });
+  assert.ok(Math.abs(h3.history.val_loss[0] - expected) < 1e-5);
+  assert.ok(Math.abs(h3.history.val_accuracy[0] - 0.5) < 1e-7);
+  // evaluate with sampleWeight: same split.
+  const [loss, acc] = (await frozen().evaluate(x, y, { verbose: 0, sampleWeight: w })) as number[];
+  assert.ok(Math.abs(loss - expected) < 1e-5);
+  assert.ok(Math.abs(acc - 0.5) < 1e-7);
+});
+
+test('classWeight: a class left out weighs 1 (Keras 3); bad weights are rejected before training', async () => {
+  const x = [[2], [-2], [1], [-1]];
+  const y = [1, 1, 0, 0];
+  const h = await frozen().fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, classWeight: { 1: 5 } });
+  const expected = (5 * bce(1, sig(2)) + 5 * bce(1, sig(-2)) + bce(0, sig(1)) + bce(0, sig(-1))) / 4;
+  assert.ok(Math.abs(h.history.loss[0] - expected) < 1e-5, `${h.history.loss[0]} vs ${expected}`);
+  const model = frozen();
+  const before = model.getWeights().map((t) => Array.from(t.data));
+  await assert.rejects(model.fit(x, y, { verbose: 0, classWeight: { 0: 1, 1: Number.NaN } }), /classWeight for class 1 must be a finite number >= 0/);
+  await assert.rejects(model.fit(x, y, { verbose: 0, classWeight: { 0: -1 } }), /classWeight for class 0/);
+  await assert.rejects(model.fit(x, y, { verbose: 0, sampleWeight: [1, -1, 1, 1] }), /negative weight \(-1\) at row 1/);
+  assert.deepEqual(model.getWeights().map((t) => Array.from(t.data)), before);
+});
+
+test('sparse categorical targets must be one class index per sample; one-hot targets are refused with a hint', async () => {
+  setSeed(1);
+  const model = new Sequential([new Dense(3, { inputDim: 2, activation: 'softmax' })]);
+  model.compile({ loss: 'sparse_categorical_crossentropy', optimizer: 'sgd', metrics: ['accuracy'] });
+  const x = [[1, 2], [3, 4]];
+  const before = model.getWeights().map((t) => Array.from(t.data));
+  await assert.rejects(model.fit(x, [[0, 1, 0], [1, 0, 0]], { verbose: 0 }), /shape \[2, 3\] .*one integer class index per sample.*categorical_crossentropy/);
+  await assert.rejects(model.evaluate(x, [[0, 0], [1, 1]], { verbose: 0 }), /one integer class index/);
+  assert.deepEqual(model.getWeights().map((t) => Array.from(t.data)), before);
+  // [n] and [n, 1] both work and agree.
+  const a = (await model.evaluate(x, [2, 0], { verbose: 0 })) as number[];
+  const b = (await model.evaluate(x, [[2], [0]], { verbose: 0 })) as number[];
+  assert.deepEqual(a, b);
+});
+
+test('callbacks: onTrainEnd gets the last epoch logs; stopTraining mid-epoch still validates that epoch', async () => {
+  const seen: [string, number, Logs | undefined][] = [];
+  class Spy extends Callback {
+    override onTrainBatchEnd(batch: number, logs?: Logs) {
+      seen.push(['batch', batch, logs]);
+      if (batch === 1) this.model!.stopTraining = true;
+    }
+    override onEpochEnd(epoch: number, logs?: Logs) {
+      seen.push(['epoch', epoch, logs]);
+    }
+    override onTrainEnd(logs?: Logs) {
+      seen.push(['end', -1, logs]);
+    }
+  }
+  const x = Array.from({ length: 20 }, (_, i) => [i / 10 - 1]);
+  const y = x.map((r) => (r[0] > 0 ? 1 : 0));
+  const h = await frozen().fit(x, y, { epochs: 5, batchSize: 4, verbose: 0, validationSplit: 0.2, callbacks: [new Spy()] });
+  assert.deepEqual(seen.map((s) => s.slice(0, 2)), [['batch', 0], ['batch', 1], ['epoch', 0], ['end', -1]]);
+  assert.deepEqual(Object.keys(seen[1][2]!), ['loss', 'accuracy']);
+  assert.deepEqual(seen[3][2], seen[2][2]);
+  assert.deepEqual(Object.keys(seen[3][2]!), ['loss', 'accuracy', 'val_loss', 'val_accuracy']);
+  assert.equal(h.history.loss.length, 1);
+});
+
+test('validationFreq validates every k-th epoch only; history keeps Keras keys', async () => {
+  const x = Array.from({ length: 10 }, (_, i) => [i / 5 - 1]);
+  const y = x.map((r) => (r[0] > 0 ? 1 : 0));
+  const logs: string[][] = [];
+  class Keys extends Callback {
+    override onEpochEnd(_e: number, l?: Logs) {
+      logs.push(Object.keys(l ?? {}));
+    }
+  }
+  const h = await frozen().fit(x, y, { epochs: 4, verbose: 0, validationSplit: 0.2, validationFreq: 2, callbacks: [new Keys()] });
+  assert.deepEqual(logs.map((k) => k.includes('val_loss')), [false, true, false, true]);
+  assert.equal(h.history.val_loss.length, 2);
+  assert.deepEqual(h.epoch, [0, 1, 2, 3]);
+});
+
+test('misspelt options are errors naming the option and listing valid ones (Keras raises for unknown arguments)', async () => {
+  const model = frozen();
+  const x = [[1], [2]];
+  const y = [0, 1];
+  await assert.rejects(model.fit(x, y, { epoch: 3 } as never), /fit: unknown option 'epoch'. Valid options: epochs, batchSize/);
+  await assert.rejects(model.fit(x, y, { batch_size: 3 } as never), /unknown option 'batch_size'/);
+  await assert.rejects(model.evaluate(x, y, { batch_size: 1 } as never), /evaluate: unknown option 'batch_size'/);
+  assert.throws(() => model.predict(x, { batch_size: 1 } as never), /predict: unknown option 'batch_size'/);
+  assert.throws(() => model.compile({ loss: 'mse', metric: ['mae'] } as never), /compile: unknown option 'metric'/);
+  assert.throws(() => model.compile({ loss: 'mse', metrics: 'mae' } as never), /metrics must be an array/);
+  // TF.js's yieldEvery is accepted (and ignored).
+  await model.fit(x, y, { epochs: 1, verbose: 0, yieldEvery: 'never' });
+});
