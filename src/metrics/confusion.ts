@@ -56,21 +56,32 @@ export class Recall extends Metric {
 
 /**
  * Area under the ROC (or PR) curve from confusion counts at numThresholds thresholds
- * [−ε, 1/(n−1), …, (n−2)/(n−1), 1+ε], summed by the trapezoidal rule (Keras's default 'interpolation' for ROC).
+ * [−ε, 1/(n−1), …, (n−2)/(n−1), 1+ε] (ε = 1e-7), as Keras's AUC. summationMethod (default 'interpolation'):
+ * ROC → trapezoidal rule; PR → Davis & Goadrich (2006) interpolation of precision between thresholds
+ * (Keras's interpolate_pr_auc); 'minoring' / 'majoring' → left/right Riemann sums with the smaller / larger height.
+ * Rates with a zero denominator count as 0 (Keras's divide_no_nan).
  */
 export class AUC extends Metric {
   readonly numThresholds: number;
   readonly curve: 'ROC' | 'PR';
+  readonly summationMethod: 'interpolation' | 'minoring' | 'majoring';
   private readonly thresholds: Float64Array;
   private tp: Float64Array;
   private fp: Float64Array;
   private fn: Float64Array;
   private tn: Float64Array;
-  constructor(opts: { name?: string; numThresholds?: number; curve?: 'ROC' | 'PR' } = {}) {
+  constructor(opts: { name?: string; numThresholds?: number; curve?: 'ROC' | 'PR'; summationMethod?: 'interpolation' | 'minoring' | 'majoring' } = {}) {
     super(opts.name ?? 'auc');
     this.numThresholds = opts.numThresholds ?? 200;
-    this.curve = opts.curve ?? 'ROC';
-    if (!(this.numThresholds > 1)) throw new Error(`AUC: numThresholds must be > 1, got ${this.numThresholds}.`);
+    const curve = (opts.curve ?? 'ROC').toUpperCase();
+    if (curve !== 'ROC' && curve !== 'PR') throw new Error(`AUC: curve must be 'ROC' or 'PR', got '${opts.curve}'.`);
+    this.curve = curve;
+    const method = (opts.summationMethod ?? 'interpolation').toLowerCase();
+    if (method !== 'interpolation' && method !== 'minoring' && method !== 'majoring') {
+      throw new Error(`AUC: summationMethod must be 'interpolation', 'minoring' or 'majoring', got '${opts.summationMethod}'.`);
+    }
+    this.summationMethod = method;
+    if (!(Number.isInteger(this.numThresholds) && this.numThresholds > 1)) throw new Error(`AUC: numThresholds must be an integer > 1, got ${this.numThresholds}.`);
     const n = this.numThresholds;
     this.thresholds = new Float64Array(n);
     for (let i = 1; i < n - 1; i++) this.thresholds[i] = i / (n - 1);
@@ -97,24 +108,46 @@ export class AUC extends Metric {
   }
   result(): number {
     const n = this.numThresholds;
-    let area = 0;
+    const { tp, fp, fn, tn } = this;
+    const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+    if (this.curve === 'PR' && this.summationMethod === 'interpolation') {
+      // Precision is interpolated linearly in TP between neighbouring thresholds (P = TP + FP).
+      let area = 0;
+      for (let t = 0; t < n - 1; t++) {
+        const dtp = tp[t] - tp[t + 1];
+        const pA = tp[t] + fp[t];
+        const pB = tp[t + 1] + fp[t + 1];
+        const slope = ratio(dtp, Math.max(pA - pB, 0));
+        const intercept = tp[t + 1] - slope * pB;
+        const pRatio = pA > 0 && pB > 0 ? ratio(pA, Math.max(pB, 0)) : 1;
+        area += ratio(slope * (dtp + intercept * Math.log(pRatio)), Math.max(tp[t + 1] + fn[t + 1], 0));
+      }
+      return area;
+    }
     const x = new Float64Array(n);
     const yv = new Float64Array(n);
     for (let t = 0; t < n; t++) {
-      const tpr = this.tp[t] / Math.max(this.tp[t] + this.fn[t], 1e-12);
+      const recall = ratio(tp[t], tp[t] + fn[t]);
       if (this.curve === 'ROC') {
-        x[t] = this.fp[t] / Math.max(this.fp[t] + this.tn[t], 1e-12);
-        yv[t] = tpr;
+        x[t] = ratio(fp[t], fp[t] + tn[t]);
+        yv[t] = recall;
       } else {
-        x[t] = tpr;
-        yv[t] = this.tp[t] + this.fp[t] === 0 ? 1 : this.tp[t] / (this.tp[t] + this.fp[t]);
+        x[t] = recall;
+        yv[t] = ratio(tp[t], tp[t] + fp[t]);
       }
     }
-    for (let t = 0; t < n - 1; t++) area += ((x[t] - x[t + 1]) * (yv[t] + yv[t + 1])) / 2;
+    let area = 0;
+    for (let t = 0; t < n - 1; t++) {
+      const h = this.summationMethod === 'interpolation' ? (yv[t] + yv[t + 1]) / 2 : this.summationMethod === 'minoring' ? Math.min(yv[t], yv[t + 1]) : Math.max(yv[t], yv[t + 1]);
+      area += (x[t] - x[t + 1]) * h;
+    }
     return area;
   }
   resetState(): void {
     for (const a of [this.tp, this.fp, this.fn, this.tn]) a.fill(0);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { name: this.name, numThresholds: this.numThresholds, curve: this.curve, summationMethod: this.summationMethod };
   }
 }
 
