@@ -68,11 +68,19 @@ export class DenseStackPlan {
     const kind = model.loss ? lossKind(model.loss) : null;
     if (!kind || !model.isBuilt) return null;
     const input = model.inputShape;
-    if (!input || input.length !== 2 || input[1] === null) return null;
+    if (!input || input.length < 2 || input.slice(1).some((d) => d === null)) return null;
+    // Samples of rank > 1 (e.g. 28×28 images) are planned when a Flatten comes before any other layer: row-major
+    // data is already flat, so Flatten is free.
+    let flat = input.length === 2;
     const stages: Stage[] = [];
-    const widths: number[] = [input[1]];
+    const widths: number[] = [input.slice(1).reduce<number>((p, d) => p * (d as number), 1)];
     for (const layer of model.layers as Layer[]) {
-      if (layer instanceof InputLayer || layer instanceof Flatten) continue;
+      if (layer instanceof InputLayer) continue;
+      if (layer instanceof Flatten) {
+        flat = true;
+        continue;
+      }
+      if (!flat) return null;
       if (layer instanceof Dense) {
         if (layer.kernelRegularizer || layer.biasRegularizer || layer.activityRegularizer || !SUPPORTED_ACTIVATIONS.has(layer.activationName) || !layer.kernel) return null;
         stages.push({ kind: 'dense', layer });

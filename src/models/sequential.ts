@@ -228,7 +228,7 @@ export class Sequential {
     const n = input.shape[0];
     const plan = this.fastPlan();
     return noGrad(() => {
-      const forward = (t: Tensor) => (plan && t.rank === 2 ? plan.forward(t.data, t.shape[0], false) : this.call(t, false));
+      const forward = (t: Tensor) => (plan ? plan.forward(t.data, t.shape[0], false) : this.call(t, false));
       if (n <= batchSize) return forward(input).clone();
       const parts: Tensor[] = [];
       let out: Float32Array | null = null;

@@ -2,7 +2,7 @@
 // for every loss and activation it handles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Dense, Dropout, Activation, SGD, Adam, setSeed, Rng, losses, type Loss } from '../../src/index.js';
+import { Sequential, Dense, Dropout, Activation, Flatten, SGD, Adam, setSeed, Rng, losses, type Loss } from '../../src/index.js';
 
 function data(n: number, classes: number, seed: number): { x: number[][]; yBin: number[]; ySparse: number[]; yOneHot: number[][]; yReg: number[][] } {
   const rng = new Rng(seed);
@@ -81,4 +81,28 @@ test('models the plan cannot handle fall back to autograd (regularizers, label s
   assert.equal(m2.fastPlan(), null);
   m2.compile({ loss: 'binary_crossentropy', optimizer: new SGD() });
   assert.notEqual(m2.fastPlan(), null);
+});
+
+test('samples of rank > 1 behind a Flatten use the plan and agree with autograd (fit, evaluate, predict)', async () => {
+  const rng = new Rng(4);
+  const x = Array.from({ length: 23 }, () => Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => rng.normal())));
+  const y = x.map((s) => (s[0][0] + s[2][3] > 0 ? 1 : 0));
+  const run = async (fast: boolean) => {
+    setSeed(5);
+    const model = new Sequential([new Flatten({ inputShape: [3, 4] }), new Dense(5, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+    model.fastPath = fast;
+    model.compile({ loss: 'binary_crossentropy', optimizer: new Adam({ learningRate: 0.05 }), metrics: ['accuracy'] });
+    assert.equal(model.fastPlan() !== null, fast);
+    const h = await model.fit(x, y, { epochs: 3, batchSize: 6, verbose: 0 });
+    return { h: h.history, w: model.getWeights().map((t) => Array.from(t.data)), p: Array.from(model.predict(x).data), e: (await model.evaluate(x, y, { verbose: 0 })) as number[] };
+  };
+  const a = await run(true);
+  const b = await run(false);
+  assertClose(a.w, b.w, 1e-5, 'flatten weights');
+  a.p.forEach((v, i) => assert.ok(Math.abs(v - b.p[i]) < 1e-5, `predict ${i}`));
+  assert.ok(Math.abs(a.e[0] - b.e[0]) < 1e-5);
+  // A Dense applied to rank-3 samples before flattening is not planned.
+  const m = new Sequential([new Dense(2, { inputShape: [3, 4] }), new Flatten(), new Dense(1)]);
+  m.compile({ loss: 'mse', optimizer: new SGD() });
+  assert.equal(m.fastPlan(), null);
 });
