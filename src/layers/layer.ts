@@ -37,7 +37,7 @@ function uniqueName(className: string): string {
 export abstract class Layer {
   abstract readonly className: string;
   name: string;
-  trainable: boolean;
+  private trainableFlag = true;
   built = false;
   /** Sample shape the layer was declared with (first layer of a model). */
   readonly batchInputShape: SymbolicShape | null;
@@ -48,7 +48,7 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? '';
-    this.trainable = args.trainable ?? true;
+    this.trainableFlag = args.trainable ?? true;
     if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
     else if (args.inputShape) this.batchInputShape = [null, ...args.inputShape];
     else if (args.inputDim !== undefined) this.batchInputShape = [null, args.inputDim];
@@ -57,6 +57,17 @@ export abstract class Layer {
     for (const d of this.batchInputShape?.slice(1) ?? []) {
       if (d !== null && (!Number.isInteger(d) || d <= 0)) throw new Error(`Invalid input shape ${JSON.stringify(args.inputShape ?? args.inputDim)}: dimensions must be positive integers.`);
     }
+  }
+
+  /** Whether training updates this layer's weights; can be switched after build (freeze, then fine-tune). */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    // Frozen weights need no gradient; the graph still carries gradients through the layer to earlier ones.
+    for (const w of this.weightList) w.requiresGrad = value && w.trainable;
   }
 
   /** Name lazily assigned so that subclasses' className is available. */
@@ -88,7 +99,10 @@ export abstract class Layer {
   protected addWeight(name: string, shape: Shape, initializer: InitializerIdentifier, regularizer: Regularizer | null = null, trainable = true): Variable {
     this.ensureName();
     const value = getInitializer(initializer).init(shape);
-    const v = new Variable(value, { name: `${this.name}/${name}`, trainable: trainable && this.trainable });
+    // The weight's own flag stays as declared; the layer's flag is applied on top (trainableWeights), so that
+    // setting layer.trainable = true later unfreezes it.
+    const v = new Variable(value, { name: `${this.name}/${name}`, trainable });
+    v.requiresGrad = trainable && this.trainable;
     this.weightList.push(v);
     if (regularizer) this.regularizers.push({ variable: v, regularizer });
     return v;
