@@ -4,7 +4,7 @@
 export { Tensor, tensor, scalar, zeros, ones, fill, isTensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
 export { Variable } from './tensor/variable.js';
 export { setSeed, Rng } from './tensor/random.js';
-export { grad, grads, valueAndGrad, variableGrads, noGrad } from './autograd/tape.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, noGrad } from './autograd/tape.js';
 export { checkGradients } from './autograd/gradcheck.js';
 export * as ops from './ops/index.js';
 export { setBackend, getBackend, listBackends, type Backend } from './backend/backend.js';

@@ -101,33 +101,54 @@ function asLeaf(x: Tensor): Tensor {
   return leaf;
 }
 
-/** value and gradients of f with respect to each of its tensor arguments. f must return a scalar tensor. */
-export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+/** Run f on leaf copies of args with recording on; gradients of its output seeded with dy (default ones, as TF.js). */
+function differentiate(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], dy?: Tensor): { value: Tensor; grads: Tensor[] } {
+  args.forEach((a, i) => {
+    if (!(a instanceof Tensor)) throw new Error(`Gradient functions take tensors: argument ${i} is ${Array.isArray(a) ? 'an array (wrap it with tensor())' : typeof a}.`);
+  });
+  const leaves = args.map(asLeaf);
+  const previous = recording;
+  recording = true;
+  let value: Tensor;
+  try {
+    value = f(...leaves);
+  } finally {
+    recording = previous;
+  }
+  if (!(value instanceof Tensor)) throw new Error(`The function being differentiated must return a Tensor, got ${typeof value}.`);
+  if (dy && !shapesEqual(dy.shape, value.shape)) throw new Error(`dy has shape ${formatShape(dy.shape)} but f returns shape ${formatShape(value.shape)}.`);
+  // A non-scalar output is differentiated as the sum of its elements (dy = ones), as TF.js's tf.grad does.
+  const seed = dy ?? (value.size === 1 ? undefined : new Tensor(new Float32Array(value.size).fill(1), value.shape));
+  return { value: value.detach(), grads: backward(value, leaves, seed) };
+}
+
+/**
+ * Value and gradients of f with respect to each of its tensor arguments: valueAndGrad(f)(a, b) → { value, grads: [da, db],
+ * grad: da }. A non-scalar f is differentiated as the sum of its outputs.
+ */
+export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => { value: Tensor; grads: Tensor[]; grad: Tensor } {
   return (...args: Tensor[]) => {
-    const leaves = args.map(asLeaf);
-    const previous = recording;
-    recording = true;
-    let value: Tensor;
-    try {
-      value = f(...leaves);
-    } finally {
-      recording = previous;
-    }
-    const grads = backward(value, leaves);
-    return { value: value.detach(), grads };
+    const r = differentiate(f, args);
+    return { ...r, grad: r.grads[0] };
   };
 }
 
-/** The gradient function of f(x) for a scalar-valued f, as TF.js's tf.grad. */
-export function grad(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
-  const vg = valueAndGrad(f as (...args: Tensor[]) => Tensor);
-  return (x: Tensor) => vg(x).grads[0];
+/** TF.js's tf.valueAndGrads: arguments as one array, optional dy. */
+export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
+  return (args: Tensor[], dy?: Tensor) => differentiate(f, args, dy);
 }
 
-/** Gradients of f with respect to each of its arguments, as TF.js's tf.grads. */
-export function grads(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
-  const vg = valueAndGrad(f);
-  return (...args: Tensor[]) => vg(...args).grads;
+/** The gradient function of f(x), as TF.js's tf.grad: grad(f)(x, dy?). */
+export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
+  return (x: Tensor, dy?: Tensor) => differentiate(f as (...args: Tensor[]) => Tensor, [x], dy).grads[0];
+}
+
+/** Gradients of f with respect to each of its arguments: grads(f)(a, b) or, as TF.js's tf.grads, grads(f)([a, b], dy?). */
+export function grads(f: (...args: Tensor[]) => Tensor): (...args: (Tensor | Tensor[] | undefined)[]) => Tensor[] {
+  return (...args: (Tensor | Tensor[] | undefined)[]) => {
+    if (Array.isArray(args[0])) return differentiate(f, args[0], args[1] as Tensor | undefined).grads;
+    return differentiate(f, args as Tensor[]).grads;
+  };
 }
 
 /** The value of f and its gradients with respect to the given variables (which are used in place). */
