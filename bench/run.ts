@@ -159,9 +159,9 @@ type FitSpec = { name: string; optimizer: 'adam' | 'sgdm'; batch: number; reps: 
 async function fitSection(): Promise<void> {
   const { x, y } = chapterData();
   const specs: FitSpec[] = [
-    { name: 'chapter fit: Adam, batch 10, 150 epochs', optimizer: 'adam', batch: 10, reps: quick ? 3 : 7, tfReps: quick ? 1 : 3 },
+    { name: 'chapter fit: Adam, batch 10, 150 epochs', optimizer: 'adam', batch: 10, reps: quick ? 5 : 15, tfReps: quick ? 1 : 3 },
     { name: 'chapter fit: SGD+momentum, batch 1', optimizer: 'sgdm', batch: 1, reps: quick ? 2 : 5, tfReps: 1 },
-    { name: 'chapter fit: SGD+momentum, full batch (100)', optimizer: 'sgdm', batch: 100, reps: quick ? 3 : 7, tfReps: quick ? 2 : 5 },
+    { name: 'chapter fit: SGD+momentum, full batch (100)', optimizer: 'sgdm', batch: 100, reps: quick ? 5 : 15, tfReps: quick ? 2 : 5 },
   ];
   for (const spec of specs) {
     const row: Row = { section: 'fit', name: spec.name, unit: 's', higherIsBetter: false, cells: {} };

@@ -36,15 +36,15 @@ export interface WasmBackend extends Backend {
 
 export const defaultWasmPath = new URL('../../../build/descent.wasm', import.meta.url);
 
-function checkDims(m: number, k: number, n: number): void {
-  for (const [name, v] of [['m', m], ['k', k], ['n', n]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`matmul: dimension ${name} must be a non-negative integer, got ${v}.`);
-  }
+function checkDim(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`matmul: dimension ${name} must be a non-negative integer, got ${v}.`);
 }
 
 /** Shapes are checked against the buffers before any memory is touched. */
 export function checkMatmulArgs(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): void {
-  checkDims(m, k, n);
+  checkDim('m', m);
+  checkDim('k', k);
+  checkDim('n', n);
   if (a.length < m * k) throw new Error(`matmul: A has ${a.length} values, needs ${m}×${k} = ${m * k}.`);
   if (b.length < k * n) throw new Error(`matmul: B has ${b.length} values, needs ${k}×${n} = ${k * n}.`);
   if (out.length < m * n) throw new Error(`matmul: output has ${out.length} values, needs ${m}×${n} = ${m * n}.`);
