@@ -418,7 +418,17 @@ export class Tuner<M extends TunableModel = TunableModel> {
       outcome = { ...outcome, hyperparameters: used };
     }
     const storage = await this.storage();
-    const record = await storage.finishTrial(this.study!, trial.id, outcome);
+    let record: TrialRecord;
+    try {
+      record = await storage.finishTrial(this.study!, trial.id, outcome);
+    } catch (e) {
+      // Another worker may have declared this trial abandoned (e.g. its heartbeat stalled behind a long synchronous
+      // evaluation): keep the stored verdict and go on with the search.
+      const stored = (await storage.getTrials(this.study!)).find((t) => t.id === trial.id);
+      if (!stored || stored.status === 'running') throw e;
+      if ((this.options.verbose ?? 1) > 0) console.warn(`trial ${trial.id} was already ${stored.status} (${stored.error ?? 'no error'}); its result is dropped`);
+      record = stored;
+    }
     this.cache = await storage.getTrials(this.study!);
     if ((this.options.verbose ?? 1) > 0) console.log(trialLine(record, this.maxTrials));
     return record;

@@ -325,3 +325,16 @@ test('search(): a hypermodel or fit that throws fails that trial only; searchSpa
   ]);
   assert.equal(tuner.searchSpaceSummary(false), 'Search space summary: 1 parameters\nunits (choice): [1,2,3], default 1');
 });
+
+test('a trial another worker declared abandoned keeps that verdict; the search goes on', async () => {
+  const storage = new MemoryStorage();
+  const tuner = new RandomSearch({ ...quiet, storage, studyName: 'abandon', maxTrials: 3, seed: 1 });
+  await tuner.optimize(async (hp, trial) => {
+    const x = hp.float('x', 0, 1);
+    // Stand-in for another process: it marks trial 1 failed while it still runs here.
+    if (trial.id === 1) await storage.finishTrial('abandon', 1, { status: 'failed', error: 'abandoned: no heartbeat' });
+    return x;
+  });
+  assert.deepEqual(tuner.trials.map((t) => t.status), ['complete', 'failed', 'complete']);
+  assert.equal(tuner.trials[1].error, 'abandoned: no heartbeat');
+});
