@@ -5,7 +5,7 @@ import * as ops from '../ops/index.js';
 import { getRng, type Rng } from '../tensor/random.js';
 import { withGrad } from '../autograd/tape.js';
 import { Tensor as TensorClass } from '../tensor/tensor.js';
-import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getActivation, type ActivationFn, type ActivationIdentifier } from '../activations/index.js';
 
 /** Applies an activation function: new Activation('relu'). */
@@ -15,6 +15,7 @@ export class Activation extends Layer {
   private readonly fn: ActivationFn;
   constructor(activationOrArgs: ActivationIdentifier | (LayerArgs & { activation: ActivationIdentifier }), args: LayerArgs = {}) {
     const options = typeof activationOrArgs === 'object' ? activationOrArgs : { ...args, activation: activationOrArgs };
+    checkLayerOptions('Activation', options, ['activation']);
     super(options);
     const act = getActivation(options.activation);
     this.activationName = act.name;
@@ -44,6 +45,7 @@ export class Dropout extends Layer {
   private rng: Rng | null = null;
   constructor(rateOrArgs: number | DropoutArgs, args: DropoutArgs = {}) {
     const options = typeof rateOrArgs === 'number' ? { ...args, rate: rateOrArgs } : rateOrArgs;
+    checkLayerOptions('Dropout', options, ['rate', 'seed', 'noiseShape']);
     super(options);
     const rate = options.rate ?? NaN;
     if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must be in [0, 1), got ${options.rate}.`);
@@ -77,7 +79,8 @@ export class Dropout extends Layer {
 /** Flattens each sample to one dimension: [batch, a, b] → [batch, a·b]. */
 export class Flatten extends Layer {
   readonly className = 'Flatten';
-  constructor(args: LayerArgs = {}) {
+  constructor(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}) {
+    checkLayerOptions('Flatten', args, ['dataFormat']);
     super(args);
   }
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -92,8 +95,10 @@ export class Flatten extends Layer {
 /** The declared input of a model: new InputLayer({ inputShape: [8] }) or Input({ shape: [8] }). */
 export class InputLayer extends Layer {
   readonly className = 'InputLayer';
-  constructor(args: LayerArgs & { shape?: readonly number[] } = {}) {
-    super({ ...args, inputShape: args.inputShape ?? args.shape });
+  constructor(args: LayerArgs & { shape?: readonly number[]; sparse?: boolean; ragged?: boolean } = {}) {
+    checkLayerOptions('InputLayer', args, ['shape', 'sparse', 'ragged']);
+    const { shape, sparse: _sparse, ragged: _ragged, ...rest } = args;
+    super({ ...rest, inputShape: args.inputShape ?? shape });
     if (!this.batchInputShape) throw new Error('InputLayer needs inputShape (or shape, or batchInputShape).');
     this.built = true;
   }

@@ -4,7 +4,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import * as ops from '../ops/index.js';
-import { Layer, registerLayer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getActivation, type ActivationIdentifier, type ActivationFn } from '../activations/index.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
@@ -28,6 +28,8 @@ export interface DenseArgs extends LayerArgs {
   activityRegularizer?: RegularizerIdentifier;
 }
 
+const DENSE_OPTIONS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer'];
+
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
@@ -44,7 +46,9 @@ export class Dense extends Layer {
 
   /** new Dense(32, { activation: 'relu', inputDim: 8 }) or new Dense({ units: 32, ... }). */
   constructor(unitsOrArgs: number | DenseArgs, args: DenseArgs = {}) {
-    const options = typeof unitsOrArgs === 'number' ? { ...args, units: unitsOrArgs } : unitsOrArgs;
+    const options = typeof unitsOrArgs === 'number' ? { ...args, units: unitsOrArgs } : (unitsOrArgs ?? {});
+    if (typeof options !== 'object') throw new Error(`Dense: expected a number of units or an options object, got ${typeof unitsOrArgs}.`);
+    checkLayerOptions('Dense', options, DENSE_OPTIONS);
     super(options);
     const units = options.units;
     if (units === undefined || !Number.isInteger(units) || units <= 0) {

@@ -15,8 +15,10 @@ export interface LayerArgs {
   name?: string;
   /** Whether the layer's weights are updated by training (default true). */
   trainable?: boolean;
-  /** Shape of one sample, without the batch dimension (first layer only). */
-  inputShape?: readonly number[];
+  /** Shape of one sample, without the batch dimension (first layer only); a number n means [n]. */
+  inputShape?: readonly number[] | number;
+  /** Fixed batch size of the input (Keras's batch_size); informational, any batch size is accepted. */
+  batchSize?: number;
   /** Shorthand for inputShape [inputDim] (Keras 2's input_dim). */
   inputDim?: number;
   /** Input shape including the batch dimension (null for any batch size). */
@@ -26,6 +28,23 @@ export interface LayerArgs {
 }
 
 const nameCounters = new Map<string, number>();
+
+/** Option names every layer accepts. */
+const LAYER_OPTIONS = ['name', 'trainable', 'inputShape', 'inputDim', 'batchInputShape', 'batchSize', 'dtype'];
+let fromConfigDepth = 0;
+
+/**
+ * Reject misspelt layer options (activaton, input_shape), as Keras raises for unknown arguments. Saved configs
+ * (layerFromConfig) may carry keys descent ignores, so they are not checked.
+ */
+export function checkLayerOptions(className: string, options: object, own: readonly string[]): void {
+  if (fromConfigDepth > 0) return;
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !LAYER_OPTIONS.includes(key) && !own.includes(key)) {
+      throw new Error(`${className}: unknown option '${key}'. Valid options: ${[...own, ...LAYER_OPTIONS].join(', ')}.`);
+    }
+  }
+}
 
 function uniqueName(className: string): string {
   const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -49,9 +68,12 @@ export abstract class Layer {
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? '';
     this.trainableFlag = args.trainable ?? true;
+    // inputShape: 8 is read as [8] (Keras's shape=8 convenience).
+    const inputShape = typeof args.inputShape === 'number' ? [args.inputShape] : args.inputShape;
+    if (inputShape !== undefined && !Array.isArray(inputShape)) throw new Error(`inputShape must be an array of dimensions such as [8], got ${JSON.stringify(args.inputShape)}.`);
     if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
-    else if (args.inputShape) this.batchInputShape = [null, ...args.inputShape];
-    else if (args.inputDim !== undefined) this.batchInputShape = [null, args.inputDim];
+    else if (inputShape) this.batchInputShape = [args.batchSize ?? null, ...inputShape];
+    else if (args.inputDim !== undefined) this.batchInputShape = [args.batchSize ?? null, args.inputDim];
     else this.batchInputShape = null;
     if (args.dtype && args.dtype !== 'float32') throw new Error(`Layer dtype '${args.dtype}' is not supported; descent computes in float32.`);
     for (const d of this.batchInputShape?.slice(1) ?? []) {
@@ -150,5 +172,10 @@ export function registerLayer(className: string, cls: LayerClass): void {
 
 export function layerFromConfig(className: string, config: Record<string, unknown>): Layer {
   const cls = layerRegistry.get(className);
-  return cls.fromConfig ? cls.fromConfig(config) : new cls(config);
+  fromConfigDepth++;
+  try {
+    return cls.fromConfig ? cls.fromConfig(config) : new cls(config);
+  } finally {
+    fromConfigDepth--;
+  }
 }
