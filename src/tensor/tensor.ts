@@ -67,6 +67,25 @@ export class Tensor {
     return new Tensor(this.data.slice(), this.shape);
   }
 
+  // TensorFlow.js spellings, so that ported code runs unchanged (tensor.data is the Float32Array itself here).
+  /** The values, as TF.js's dataSync() (the storage itself, not a copy). */
+  dataSync(): Float32Array {
+    return this.data;
+  }
+
+  /** Nested arrays, as TF.js's arraySync(). */
+  arraySync(): NestedArray {
+    return this.toArray();
+  }
+
+  /** Nested arrays, as TF.js's array(). */
+  async array(): Promise<NestedArray> {
+    return this.toArray();
+  }
+
+  /** Does nothing: memory is garbage-collected. Present so that TF.js code calling dispose() keeps working. */
+  dispose(): void {}
+
   toString(): string {
     return `Tensor(shape=${formatShape(this.shape)}, ${JSON.stringify(this.toArray())})`;
   }

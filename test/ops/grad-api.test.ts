@@ -32,3 +32,12 @@ test('grad, grads and valueAndGrads accept TF.js forms: non-scalar outputs (dy =
   assert.throws(() => grad((t) => ops.square(t))(tensor([1, 2]), tensor([1])), /dy has shape \[1\] but f returns shape \[2\]/);
   assert.throws(() => grad((t) => ops.square(t))([1, 2] as never), /argument 0 is an array \(wrap it with tensor\(\)\)/);
 });
+
+test("TensorFlow.js's accessors work on descent tensors (dataSync, arraySync, array, dispose)", async () => {
+  const t = tensor([[1, 2], [3, 4]]);
+  assert.equal(t.dataSync(), t.data);
+  assert.deepEqual(t.arraySync(), [[1, 2], [3, 4]]);
+  assert.deepEqual(await t.array(), [[1, 2], [3, 4]]);
+  t.dispose();
+  assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
+});
