@@ -13,11 +13,12 @@ export function summaryTable(name: string, rows: { layer: Layer; outputShape: Sy
   const cell = (s: string, w: number) => (s.length >= w ? s.slice(0, w - 1) + ' ' : s.padEnd(w));
   const line = (a: string, b: string, c: string) => ' ' + cell(a, cols[0] - 1) + cell(b, cols[1]) + cell(c, cols[2]);
   const out: string[] = [`Model: "${name}"`, '_'.repeat(lineLength), line('Layer (type)', 'Output Shape', 'Param #'), '='.repeat(lineLength)];
-  rows.forEach((r, i) => {
+  // As tf.keras 2.x's print_summary: each layer row is followed by a blank row of spaces, then the '=' rule.
+  for (const r of rows) {
     out.push(line(`${r.layer.name} (${r.layer.className})`, formatSymbolicShape(r.outputShape), String(r.layer.countParams())));
-    out.push(i === rows.length - 1 ? '='.repeat(lineLength) : '');
-  });
-  if (rows.length === 0) out.push('='.repeat(lineLength));
+    out.push(' '.repeat(lineLength));
+  }
+  out.push('='.repeat(lineLength));
   const total = rows.reduce((n, r) => n + r.layer.countParams(), 0);
   const trainable = rows.reduce((n, r) => n + r.layer.trainableWeights.reduce((m, w) => m + w.size, 0), 0);
   out.push(`Total params: ${total.toLocaleString('en-US')}`);

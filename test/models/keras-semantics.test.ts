@@ -119,3 +119,27 @@ test('misspelt options are errors naming the option and listing valid ones (Kera
   // TF.js's yieldEvery is accepted (and ignored).
   await model.fit(x, y, { epochs: 1, verbose: 0, yieldEvery: 'never' });
 });
+
+test("summary prints tf.keras 2.x's table line for line", () => {
+  const model = new Sequential({ name: 'pima' });
+  model.add(new Dense(32, { inputDim: 8, activation: 'relu', name: 'hidden' }));
+  model.add(new Dense(1, { activation: 'sigmoid', name: 'out' }));
+  const lines: string[] = [];
+  model.summary({ printFn: (t) => lines.push(...t.split('\n')) });
+  const blank = ' '.repeat(65);
+  assert.deepEqual(lines, [
+    'Model: "pima"',
+    '_'.repeat(65),
+    ' Layer (type)                Output Shape              Param #   ',
+    '='.repeat(65),
+    ' hidden (Dense)              (None, 32)                288       ',
+    blank,
+    ' out (Dense)                 (None, 1)                 33        ',
+    blank,
+    '='.repeat(65),
+    'Total params: 321',
+    'Trainable params: 321',
+    'Non-trainable params: 0',
+    '_'.repeat(65),
+  ]);
+});
