@@ -143,3 +143,14 @@ test('shape errors name the operand and are raised before anything is written', 
   assert.throws(() => wasm.matmul(new Float32Array(6), new Float32Array(6), out, 2.5, 3, 2, false, false), /dimension m must be a non-negative integer/);
   assert.deepEqual([...out], [3, 3, 3, 3]);
 });
+
+test('results are bit-identical with one thread and with two (each element is summed in the same order)', () => {
+  const single = createWasmBackend({ threads: 1 });
+  for (const [m, k, n, tA, tB] of [[300, 513, 260, false, false], [260, 300, 517, true, true], [128, 784, 256, false, true]] as const) {
+    const a = randArray(m * k), b = randArray(k * n);
+    const one = new Float32Array(m * n), two = new Float32Array(m * n);
+    single.matmul(a, b, one, m, k, n, tA, tB);
+    wasm.matmul(a, b, two, m, k, n, tA, tB);
+    assert.deepEqual(two, one, `${m}x${k}x${n} transA=${tA} transB=${tB}`);
+  }
+});
