@@ -598,7 +598,7 @@ class ObjectiveReporter extends Callback {
 export function inferDirection(name: string): Direction {
   const n = name.toLowerCase().replace(/^val_/, '');
   if (/loss|error|crossentropy|hinge|divergence|^mse$|^mae$|^mape$|^msle$|^rmse$|poisson/.test(n)) return 'minimize';
-  if (/acc|auc|precision|recall|f1|r2|iou/.test(n)) return 'maximize';
+  if (/acc|auc|precision|recall|f1|r2|iou|similarity/.test(n)) return 'maximize';
   throw new Error(`Cannot infer whether to minimise or maximise objective '${name}'; pass objective: { name: '${name}', direction: 'minimize' | 'maximize' }.`);
 }
 

@@ -141,6 +141,8 @@ test('direction is inferred from the objective name and can be overridden', () =
   assert.equal(inferDirection('mean_squared_error'), 'minimize');
   assert.equal(inferDirection('val_accuracy'), 'maximize');
   assert.equal(inferDirection('auc'), 'maximize');
+  assert.equal(inferDirection('val_cosine_similarity'), 'maximize');
+  assert.equal(inferDirection('logcosh'), 'minimize');
   assert.throws(() => inferDirection('score'), /Cannot infer whether to minimise or maximise objective 'score'/);
   assert.throws(() => new RandomSearch({ ...quiet, objective: 'score' }), /Cannot infer .* pass objective: \{ name: 'score', direction/);
   assert.equal(new RandomSearch({ ...quiet, objective: 'val_accuracy' }).direction, 'maximize');
