@@ -597,7 +597,7 @@ class ObjectiveReporter extends Callback {
 /** Direction from a metric name: losses and errors are minimised; accuracy, AUC, precision, recall, F1 maximised. */
 export function inferDirection(name: string): Direction {
   const n = name.toLowerCase().replace(/^val_/, '');
-  if (/loss|error|crossentropy|hinge|divergence|^mse$|^mae$|^mape$|^msle$|^rmse$|poisson/.test(n)) return 'minimize';
+  if (/loss|error|crossentropy|hinge|divergence|logcosh|^mse$|^mae$|^mape$|^msle$|^rmse$|poisson/.test(n)) return 'minimize';
   if (/acc|auc|precision|recall|f1|r2|iou|similarity/.test(n)) return 'maximize';
   throw new Error(`Cannot infer whether to minimise or maximise objective '${name}'; pass objective: { name: '${name}', direction: 'minimize' | 'maximize' }.`);
 }
