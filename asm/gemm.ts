@@ -12,6 +12,19 @@ export const NC: i32 = 1024;
 /** Bytes of scratch one gemm call needs: packed A block, packed B block, one edge tile. */
 export const SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4;
 
+// 4×4 transpose of rows r0..r3 (4 floats each) stored as 4 vectors at dst, dst+stride, ... (stride in bytes):
+// the vector at dst + q·stride holds [r0[q], r1[q], r2[q], r3[q]].
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
 // op(A)(i, p): A stored row-major with leading dimension lda, as m×k, or k×m when transA.
 function packA(a: usize, lda: i32, transA: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   for (let r0 = 0; r0 < mc; r0 += MR) {
@@ -31,12 +44,23 @@ function packA(a: usize, lda: i32, transA: i32, i0: i32, p0: i32, mc: i32, kc: i
         }
       }
     } else {
+      let p = 0;
+      if (rows == MR) {
+        // Four rows at a time, four k values at a time: one 4×4 transpose per 16 values.
+        const ldaBytes = <usize>lda * 4;
+        const s0 = a + <usize>((i0 + r0) * lda + p0) * 4;
+        for (; p + 4 <= kc; p += 4) {
+          const src = s0 + <usize>p * 4;
+          transpose4(v128.load(src), v128.load(src + ldaBytes), v128.load(src + 2 * ldaBytes), v128.load(src + 3 * ldaBytes),
+            panel + <usize>(p * MR) * 4, 16);
+        }
+      }
       for (let r = 0; r < MR; r++) {
         if (r < rows) {
           const src = a + <usize>((i0 + r0 + r) * lda + p0) * 4;
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * MR + r) * 4, load<f32>(src + <usize>p * 4));
+          for (let q = p; q < kc; q++) store<f32>(panel + <usize>(q * MR + r) * 4, load<f32>(src + <usize>q * 4));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * MR + r) * 4, 0);
+          for (let q = p; q < kc; q++) store<f32>(panel + <usize>(q * MR + r) * 4, 0);
         }
       }
     }
@@ -64,12 +88,25 @@ function packB(b: usize, ldb: i32, transB: i32, p0: i32, j0: i32, kc: i32, nc: i
         }
       }
     } else {
+      let p = 0;
+      if (cols == NR) {
+        // Storage rows j0..j0+7 hold the panel's columns: two 4×4 transposes per four k values.
+        const ldbBytes = <usize>ldb * 4;
+        const s0 = b + <usize>((j0 + c0) * ldb + p0) * 4;
+        const s4 = s0 + 4 * ldbBytes;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p * 4;
+          const d = panel + <usize>(p * NR) * 4;
+          transpose4(v128.load(s0 + o), v128.load(s0 + ldbBytes + o), v128.load(s0 + 2 * ldbBytes + o), v128.load(s0 + 3 * ldbBytes + o), d, 32);
+          transpose4(v128.load(s4 + o), v128.load(s4 + ldbBytes + o), v128.load(s4 + 2 * ldbBytes + o), v128.load(s4 + 3 * ldbBytes + o), d + 16, 32);
+        }
+      }
       for (let j = 0; j < NR; j++) {
         if (j < cols) {
           const src = b + <usize>((j0 + c0 + j) * ldb + p0) * 4;
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + j) * 4, load<f32>(src + <usize>p * 4));
+          for (let q = p; q < kc; q++) store<f32>(panel + <usize>(q * NR + j) * 4, load<f32>(src + <usize>q * 4));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + j) * 4, 0);
+          for (let q = p; q < kc; q++) store<f32>(panel + <usize>(q * NR + j) * 4, 0);
         }
       }
     }

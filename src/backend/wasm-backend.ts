@@ -30,6 +30,8 @@ export interface WasmBackend extends Backend {
   readyWorkers(): number;
   /** Stop the worker threads (they also stop with the process). */
   terminate(): void;
+  /** Counters since creation: products run split across threads, chunks the main thread ran of those, serial fallbacks. */
+  stats(): { parallel: number; chunks: number; mainChunks: number; serialFallbacks: number };
   /** The module's memory and exports, for tests that drive the kernel directly. */
   raw(): { memory: WebAssembly.Memory; exports: GemmExports; scratch: number; operandBase: number };
 }
@@ -82,6 +84,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   let poolStarted = false;
   let stopped = false;
   let slowStreak = 0;
+  const counters = { parallel: 0, chunks: 0, mainChunks: 0, serialFallbacks: 0 };
   let serialUntil = 0;
   let gen = Atomics.load(ctl, Ctl.Gen);
   function startPool(): void {
@@ -106,11 +109,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       return;
     }
     if (!poolStarted) startPool();
-    // Cut the larger of m and n into about 3 chunks per thread, aligned to the micro-tile.
+    // Cut the larger of m and n into about 2 chunks per thread, aligned to the micro-tile. Each chunk packs the
+    // whole other operand again, so chunks stay at least 64 wide (packing then costs a few % of a chunk).
     const byRows = m >= n;
     const unit = byRows ? MR : NR;
     const total = byRows ? m : n;
-    const chunk = Math.max(byRows ? 16 : 32, Math.ceil(total / (3 * threads) / unit) * unit);
+    const chunk = Math.max(64, Math.ceil(total / (2 * threads) / unit) * unit);
     const chunks = Math.ceil(total / chunk);
     gen = (gen + 1) & 0x7fff;
     ctl[Ctl.Op] = OP_GEMM;
@@ -131,11 +135,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     }
     // On a busy machine a worker can be descheduled in the middle of a chunk, and then the split costs more than
     // it saves. After three products in a row slower than the main thread alone would have been, stay serial for 1 s.
+    counters.parallel++;
+    counters.chunks += chunks;
+    counters.mainChunks += ranHere;
     const serialEstimate = ((tMain - t0) * chunks) / Math.max(1, ranHere);
     slowStreak = performance.now() - t0 > serialEstimate ? slowStreak + 1 : 0;
     if (slowStreak >= 3) {
       serialUntil = performance.now() + 1000;
       slowStreak = 0;
+      counters.serialFallbacks++;
     }
     if (Atomics.load(ctl, Ctl.Failed)) throw new Error('matmul: a wasm thread failed while computing its part.');
   }
@@ -159,6 +167,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     threads,
     matmul,
     readyWorkers,
+    stats: () => ({ ...counters }),
     raw: () => ({ memory, exports, scratch: scratchBase, operandBase }),
     terminate(): void {
       ctl[Ctl.Op] = OP_STOP;
