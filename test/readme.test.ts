@@ -1,6 +1,7 @@
 // Every code block in README.md and docs/*.md that imports 'descent' runs as written (as an ES module, through
 // the package's self-reference) and exits cleanly. Blocks marked `// not runnable` are skipped; a block whose first
-// line is `// continued` runs together with the blocks before it (one story told in several blocks).
+// line is `// continued` runs together with the blocks before it (one story told in several blocks); a block whose
+// first line is `// name.mjs: ...` is a module the examples import, written beside them rather than run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync, writeFileSync, readdirSync, mkdtempSync } from 'node:fs';
@@ -33,8 +34,18 @@ function joinBlocks(blocks: string[]): string {
   return [...imports, ...otherImports, ...body].join('\n');
 }
 
+const exampleDir = path.join(root, 'dist', 'doc-examples');
+
 function runnable(text: string): string[] {
-  const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => !code.includes('// not runnable'));
+  const all = [...text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => !code.includes('// not runnable'));
+  const blocks: string[] = [];
+  for (const code of all) {
+    const helper = code.match(/^\/\/ ([\w-]+\.mjs):/);
+    if (helper) {
+      mkdirSync(exampleDir, { recursive: true });
+      writeFileSync(path.join(exampleDir, helper[1]), code);
+    } else blocks.push(code);
+  }
   const stories: string[][] = [];
   for (const code of blocks) {
     if (code.startsWith('// continued') && stories.length) stories[stories.length - 1].push(code);
@@ -51,7 +62,7 @@ for (const doc of docs) {
   runnable(readFileSync(path.join(root, doc), 'utf8')).forEach((code, i) => {
     test(`${doc} example ${i + 1} runs`, () => {
       // The module sits inside the package (so 'descent' resolves to it); it runs in a scratch directory.
-      const dir = path.join(root, 'dist', 'doc-examples');
+      const dir = exampleDir;
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${doc.replace(/[/.]/g, '_')}-${i + 1}.mjs`);
       // TypeScript as written: types are stripped by the compiler, nothing else changes.
