@@ -269,16 +269,23 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
     if (!model.isBuilt) throw new Error('Fitting from a batch source needs a model with a known input shape: give the first layer inputShape or inputDim.');
     train = xIn;
   } else {
-    const all = prepare(model, xIn, yIn, options.sampleWeight, options.classWeight);
+    const all = prepare(model, xIn, yIn, options.sampleWeight, undefined);
+    // As Keras 3: classWeight weighs the training samples only; a validation split keeps just the sample weights.
+    const withClassWeights = (p: Prepared): Prepared => {
+      const cw = sampleWeights(p.y, undefined, options.classWeight);
+      if (!cw) return p;
+      if (p.w) for (let i = 0; i < cw.size; i++) cw.data[i] *= p.w.data[i];
+      return { ...p, w: cw };
+    };
     if (split > 0 && !options.validationData) {
       // Keras takes the last fraction of the samples, before any shuffling.
       const n = all.x.shape[0];
       const splitAt = Math.floor(n * (1 - split));
       if (splitAt === 0 || splitAt === n) throw new Error(`validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples.`);
       const part = (t: Tensor | null, a: number, b: number) => (t ? sliceRows(t, a, b) : null);
-      train = { x: sliceRows(all.x, 0, splitAt), y: sliceRows(all.y, 0, splitAt), w: part(all.w, 0, splitAt) };
+      train = withClassWeights({ x: sliceRows(all.x, 0, splitAt), y: sliceRows(all.y, 0, splitAt), w: part(all.w, 0, splitAt) });
       validation = { x: sliceRows(all.x, splitAt, n), y: sliceRows(all.y, splitAt, n), w: part(all.w, splitAt, n) };
-    } else train = all;
+    } else train = withClassWeights(all);
   }
   if (options.validationData) {
     const vd = options.validationData;

@@ -143,3 +143,14 @@ test("summary prints tf.keras 2.x's table line for line", () => {
     '_'.repeat(65),
   ]);
 });
+
+test('classWeight weighs the training samples only: the validation split keeps plain (sample-weighted) losses', async () => {
+  const x = [[2], [-2], [1], [-1], [3], [-3]];
+  const y = [1, 1, 0, 0, 1, 0];
+  const h = await frozen().fit(x, y, { epochs: 1, batchSize: 6, verbose: 0, validationSplit: 1 / 3, classWeight: { 0: 5 } });
+  // Validation rows 4 and 5 (y = 1, 0): class 0's weight 5 must not apply to them.
+  const val = (bce(1, sig(3)) + bce(0, sig(-3))) / 2;
+  assert.ok(Math.abs(h.history.val_loss[0] - val) < 1e-5, `${h.history.val_loss[0]} vs ${val}`);
+  const train = (bce(1, sig(2)) + bce(1, sig(-2)) + 5 * bce(0, sig(1)) + 5 * bce(0, sig(-1))) / 4;
+  assert.ok(Math.abs(h.history.loss[0] - train) < 1e-5, `${h.history.loss[0]} vs ${train}`);
+});
