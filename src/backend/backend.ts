@@ -8,6 +8,11 @@ export interface Backend {
    * When accumulate is true, adds into out instead of overwriting it.
    */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate?: boolean): void;
+  /**
+   * Optional fused Adam update, in place, float32 arithmetic (callers fall back to their own loop when absent):
+   * m += (g − m)·c1;  v += (g² − v)·c2;  w −= alpha·m / (√v + eps). All four arrays have the same length.
+   */
+  adam?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void;
 }
 
 const registry = new Map<string, Backend>();

@@ -162,10 +162,24 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     out.set(heap.subarray(cP >> 2, (cP >> 2) + m * n));
   }
 
+  function adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void {
+    const n = w.length;
+    if (g.length !== n || m.length !== n || v.length !== n) {
+      throw new Error(`adam: weights, gradient and slots must have the same length; got ${n}, ${g.length}, ${m.length}, ${v.length}.`);
+    }
+    const wP = operandBase, gP = wP + 4 * n, mP = gP + 4 * n, vP = mP + 4 * n;
+    ensure(vP + 4 * n);
+    const w4 = wP >> 2, g4 = gP >> 2, m4 = mP >> 2, v4 = vP >> 2;
+    heap.set(w, w4); heap.set(g, g4); heap.set(m, m4); heap.set(v, v4);
+    exports.adam(wP, gP, mP, vP, n, c1, c2, alpha, eps);
+    w.set(heap.subarray(w4, w4 + n)); m.set(heap.subarray(m4, m4 + n)); v.set(heap.subarray(v4, v4 + n));
+  }
+
   return {
     name: 'wasm',
     threads,
     matmul,
+    adam,
     readyWorkers,
     stats: () => ({ ...counters }),
     raw: () => ({ memory, exports, scratch: scratchBase, operandBase }),

@@ -18,6 +18,7 @@ export const enum Ctl {
 export interface GemmExports {
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, lda: number, ldb: number, ldc: number,
     transA: number, transB: number, accumulate: number, scratch: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, c1: number, c2: number, alpha: number, eps: number): void;
   SCRATCH_BYTES: WebAssembly.Global;
   MR: WebAssembly.Global;
   NR: WebAssembly.Global;
