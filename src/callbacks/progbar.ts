@@ -90,7 +90,7 @@ export class ProgbarLogger extends Callback {
   }
 
   private line(done: number, logs: Logs, final: boolean): string {
-    const steps = this.params?.steps || done;
+    const steps = final ? done : this.params?.steps || done;
     const width = String(steps).length;
     const filled = steps ? Math.floor((BAR_WIDTH * done) / steps) : BAR_WIDTH;
     const bar = done >= steps ? '='.repeat(BAR_WIDTH) : '='.repeat(Math.max(0, filled - 1)) + '>' + '.'.repeat(BAR_WIDTH - Math.max(filled, 1));
@@ -107,7 +107,8 @@ export class ProgbarLogger extends Callback {
 
   override onEpochEnd(_epoch: number, logs: Logs = {}): void {
     for (const [k, v] of Object.entries(logs)) (this.losses[k] ??= []).push(v);
-    const steps = this.params?.steps || this.seen;
+    // The batches actually run: an epoch cut short by stopTraining ends as "3/3", as Keras 3 finalizes its bar.
+    const steps = this.seen || this.params?.steps || 0;
     if (this.verbose === 1) {
       this.write(`${this.tty ? '\r' : ''}${this.line(steps, logs, true)}${this.tty ? '\x1b[K' : ''}\n`);
     } else if (this.verbose === 2) {

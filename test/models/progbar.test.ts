@@ -1,7 +1,7 @@
 // Keras-style progress output, captured from the ProgbarLogger callback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Dense, SGD, ProgbarLogger } from '../../src/index.js';
+import { Sequential, Dense, SGD, ProgbarLogger, Callback } from '../../src/index.js';
 
 async function capture(verbose: number, tty: boolean): Promise<string> {
   const chunks: string[] = [];
@@ -33,4 +33,21 @@ test('verbose 2: one summary line per epoch, no bar', async () => {
   const out = await capture(2, false);
   assert.match(out, /Epoch 2\/3\n7\/7 - \d+s - \d+(ms|us)\/step - loss: \d\.\d{4} - accuracy/);
   assert.ok(!out.includes('['));
+});
+
+test('an epoch cut short by stopTraining ends its line at the batches run, as Keras 3', async () => {
+  const chunks: string[] = [];
+  const stream = { write: (s: string) => chunks.push(s), isTTY: false };
+  const model = new Sequential([new Dense(1, { inputDim: 2, activation: 'sigmoid' })]);
+  model.compile({ loss: 'binary_crossentropy', optimizer: new SGD() });
+  const stop = new (class extends Callback {
+    override onTrainBatchEnd(batch: number) {
+      if (batch === 2) this.model!.stopTraining = true;
+    }
+  })();
+  const x = Array.from({ length: 80 }, (_, i) => [i / 80, 1 - i / 80]);
+  await model.fit(x, x.map((r) => (r[0] > 0.5 ? 1 : 0)), { epochs: 3, batchSize: 10, verbose: 0, callbacks: [stop, new ProgbarLogger({ verbose: 1, stream })] });
+  const lines = chunks.join('').trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], /^3\/3 \[={30}\] - /);
 });
