@@ -51,6 +51,8 @@ export class Dropout extends Layer {
     if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must be in [0, 1), got ${options.rate}.`);
     this.rate = rate;
     this.seed = options.seed;
+    // A noise shape (masks shared across axes) is not implemented: refuse it rather than ignore it.
+    if (options.noiseShape !== undefined && options.noiseShape !== null) throw new Error(`Dropout: noiseShape is not supported (got ${JSON.stringify(options.noiseShape)}); leave it unset.`);
   }
   /** Fill a mask with 0 (dropped) or 1/(1 − rate) (kept), one draw per element from the layer's random stream. */
   fillMask(mask: Float32Array): void {

@@ -1,6 +1,7 @@
 // Layer base: weights, build on first known input shape, call, config for serialization.
 
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor as TensorClass, tensor, type Tensor, type NestedArray, type TensorLike } from '../tensor/tensor.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Variable } from '../tensor/variable.js';
 import type { Shape } from '../tensor/shape.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
@@ -146,6 +147,28 @@ export abstract class Layer {
   /** Weight penalties and activity penalties of the last call, as scalar tensors. */
   get losses(): Tensor[] {
     return [...this.regularizers.map((r) => r.regularizer.penalty(r.variable)), ...this.activityLosses];
+  }
+
+  /** Copies of this layer's weights in Keras order (kernel, then bias), as Keras's layer.get_weights(). */
+  getWeights(): Tensor[] {
+    return this.weightList.map((w) => new TensorClass(w.data.slice(), w.shape));
+  }
+
+  /** Set this layer's weights (Tensors or nested arrays, Keras order); every shape is checked before any changes. */
+  setWeights(values: readonly (Tensor | NestedArray | Float32Array)[]): void {
+    const vars = this.weightList;
+    if (!Array.isArray(values) || values.length !== vars.length) {
+      throw new Error(`setWeights: layer '${this.name}' has ${vars.length} weights (${vars.map((v) => `${v.name} ${formatShape(v.shape)}`).join(', ')}), got ${Array.isArray(values) ? values.length : typeof values}.`);
+    }
+    const checked = values.map((v, i) => {
+      const t = v instanceof Float32Array ? new TensorClass(v, [v.length]) : tensor(v as TensorLike);
+      const sameShape = v instanceof Float32Array ? t.size === vars[i].size : shapesEqual(t.shape, vars[i].shape);
+      if (!sameShape) throw new Error(`setWeights: weight ${i} (${vars[i].name}) has shape ${formatShape(vars[i].shape)}, got ${formatShape(t.shape)}.`);
+      const bad = t.data.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) throw new Error(`setWeights: weight ${i} (${vars[i].name}) contains ${t.data[bad]} at flat index ${bad}.`);
+      return t;
+    });
+    checked.forEach((t, i) => vars[i].data.set(t.data));
   }
 
   countParams(): number {

@@ -25,3 +25,20 @@ test('inputShape as a number, batchSize, and Input() all give the same model inp
   assert.equal(m.countParams(), 21);
   assert.throws(() => new Dense(4, { inputShape: '3' } as never), /inputShape must be an array of dimensions such as \[8\], got "3"/);
 });
+
+test('layer.getWeights/setWeights in Keras order, shapes checked before any change; Dropout refuses noiseShape', () => {
+  const m = new Sequential([new Dense(2, { inputDim: 3 }), new Dense(1)]);
+  const [k, b] = m.layers[0].getWeights();
+  assert.deepEqual([k.shape, b.shape], [[3, 2], [2]]);
+  m.layers[0].setWeights([[[1, 2], [3, 4], [5, 6]], [0.5, -0.5]]);
+  assert.deepEqual(m.getWeights()[0].toArray(), [[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(m.getWeights()[1].toArray(), [0.5, -0.5]);
+  // getWeights returns copies.
+  m.layers[0].getWeights()[0].data[0] = 99;
+  assert.equal(m.getWeights()[0].data[0], 1);
+  const before = m.getWeights().map((t) => Array.from(t.data));
+  assert.throws(() => m.layers[0].setWeights([[[1, 2], [3, 4], [5, 6]], [1, 2, 3]]), /weight 1 \(dense_\d+\/bias\) has shape \[2\], got \[3\]/);
+  assert.throws(() => m.layers[0].setWeights([[[1, 2], [3, 4], [5, 6]]]), /has 2 weights/);
+  assert.deepEqual(m.getWeights().map((t) => Array.from(t.data)), before);
+  assert.throws(() => new Dropout(0.5, { noiseShape: [1, 3] }), /noiseShape is not supported/);
+});
