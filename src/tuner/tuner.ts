@@ -12,7 +12,7 @@ import { Callback, type Logs } from '../callbacks/callback.js';
 import { Rng } from '../tensor/random.js';
 import type { Direction, HyperparameterValue, HyperparameterValues, StudyStorage, TrialOutcome, TrialRecord } from './trial.js';
 import { HyperParameters } from './hyperparameters.js';
-import { type ParamSpec, type SpaceDescription, SearchSpaceError, gridValues, paramValues, sampleValue, valuesKey } from './space.js';
+import { type ParamSpec, type SpaceDescription, SearchSpaceError, gridValues, paramValues, sampleValue, validateSpec, valuesKey } from './space.js';
 import { type Oracle, completedByScore, score } from './oracle.js';
 import type { Pruner } from './pruner.js';
 import { formatSummary, meanStd } from './results.js';
@@ -374,13 +374,13 @@ export class Tuner<M extends TunableModel = TunableModel> {
         await storage.openStudy(name, this.direction, stored);
         for (const p of stored.params) this.known.set(p.name, p);
         this.study = name;
-        await this.getTrials();
+        this.learn(await this.getTrials());
         return;
       }
     }
     await storage.openStudy(name, this.direction, desc);
     this.study = name;
-    await this.getTrials();
+    this.learn(await this.getTrials());
   }
 
   private defaultStudyName(code: string): string {
@@ -394,6 +394,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
     let waiting = false;
     const storage = await this.storage();
     const record = await storage.claimTrial(this.study!, this.worker, (trials) => {
+      this.learn(trials); // definitions other trials declared while running (define-by-run, other workers, a past run)
       const max = this.maxTrials;
       if (max !== null && trials.length >= max) return null;
       const proposal = this.oracle.propose({ space: this.space, trials, direction: this.direction, rng: new Rng(mix(this.seed, trials.length)) });
@@ -413,6 +414,8 @@ export class Tuner<M extends TunableModel = TunableModel> {
   /** Record the outcome, learn parameters the trial declared, and print a line. */
   private async finish(trial: Trial, outcome: TrialOutcome): Promise<TrialRecord> {
     for (const p of trial.hyperparameters.space) if (!this.known.has(p.name)) this.known.set(p.name, p);
+    const declared = trial.hyperparameters.space;
+    if (declared.length > 0) outcome = { ...outcome, space: declared };
     const used = trial.hyperparameters.values;
     if (valuesKey(used) !== valuesKey(trial.record.hyperparameters) || Object.keys(used).length !== Object.keys(trial.record.hyperparameters).length) {
       outcome = { ...outcome, hyperparameters: used };
@@ -432,6 +435,22 @@ export class Tuner<M extends TunableModel = TunableModel> {
     this.cache = await storage.getTrials(this.study!);
     if ((this.options.verbose ?? 1) > 0) console.log(trialLine(record, this.maxTrials));
     return record;
+  }
+
+  /** Add the parameter definitions stored with trials (TrialRecord.space) that this tuner does not know yet. */
+  private learn(trials: readonly TrialRecord[]): void {
+    for (const t of trials) {
+      if (!Array.isArray(t.space)) continue;
+      for (const p of t.space as ParamSpec[]) {
+        if (!p || typeof p.name !== 'string' || this.known.has(p.name)) continue;
+        try {
+          validateSpec(p);
+        } catch {
+          continue; // a definition this version cannot read: the trial that meets it declares it again
+        }
+        this.known.set(p.name, p);
+      }
+    }
   }
 
   /** Run `concurrency` claim-evaluate-finish loops until the study is finished. */

@@ -99,6 +99,7 @@ async function crashAndResume(storage: string, study: string): Promise<void> {
   const complete = final.filter((t) => t.status === 'complete');
   const xs = complete.map((t) => t.hyperparameters.x as number);
   assert.equal(new Set(xs).size, xs.length, 'no grid point completed twice');
+  assert.deepEqual([...xs].sort((a, b) => a - b), Array.from({ length: GRID }, (_, i) => i), 'the killed trial\'s point was re-run: no hole in the grid');
   for (const t of complete) assert.equal(t.value, expected(t.hyperparameters.x as number));
   assert.deepEqual([...new Set(final.map((t) => t.hyperparameters.x))].sort((a, b) => (a as number) - (b as number)),
     Array.from({ length: GRID }, (_, i) => i), 'every grid point was tried');
