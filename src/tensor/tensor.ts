@@ -10,7 +10,7 @@ export interface GradNode {
 }
 
 export type NestedArray = number | NestedArray[];
-export type TensorLike = Tensor | NestedArray | Float32Array | readonly number[];
+export type TensorLike = Tensor | NestedArray | Float32Array | readonly number[] | readonly Float32Array[];
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -91,28 +91,36 @@ export class Tensor {
   }
 }
 
+/** Arrays and typed arrays (rows given as Float32Array, as TF.js accepts) both count as a dimension. */
+const isList = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+
 /** Infer shape and flatten a nested array, checking that it is rectangular. */
 function flattenNested(values: NestedArray): { data: Float32Array; shape: number[] } {
   const shape: number[] = [];
-  let probe: NestedArray = values;
-  while (Array.isArray(probe)) {
+  let probe: unknown = values;
+  while (isList(probe)) {
     shape.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
   }
   const data = new Float32Array(sizeOf(shape));
   let k = 0;
-  const walk = (v: NestedArray, dim: number, path: number[]): void => {
+  const walk = (v: unknown, dim: number, path: number[]): void => {
     if (dim === shape.length) {
-      if (typeof v !== 'number') throw new Error(`Ragged array: expected a number at index [${path.join('][')}], found ${Array.isArray(v) ? 'an array' : typeof v}.`);
+      if (typeof v !== 'number') throw new Error(`Ragged array: expected a number at index [${path.join('][')}], found ${isList(v) ? 'an array' : v === null ? 'null' : typeof v}.`);
       data[k++] = v;
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      const len = Array.isArray(v) ? v.length : 'a scalar';
+    if (!isList(v) || v.length !== shape[dim]) {
+      const len = isList(v) ? v.length : 'a scalar';
       throw new Error(`Ragged array: index [${path.join('][')}] has ${len} entries, expected ${shape[dim]} (shape ${formatShape(shape)}).`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, [...path, i]);
+    if (dim === shape.length - 1 && !Array.isArray(v)) {
+      data.set(v as ArrayLike<number>, k); // a typed-array row: numbers by construction
+      k += v.length;
+      return;
+    }
+    for (let i = 0; i < v.length; i++) walk((v as ArrayLike<unknown>)[i], dim + 1, [...path, i]);
   };
   walk(values, 0, []);
   return { data, shape };

@@ -41,3 +41,12 @@ test("TensorFlow.js's accessors work on descent tensors (dataSync, arraySync, ar
   t.dispose();
   assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
 });
+
+test('tensors from rows given as typed arrays (as TF.js accepts); ragged or non-numeric rows are refused', () => {
+  const t = tensor([new Float32Array([1, 2]), new Float32Array([3, 4])]);
+  assert.deepEqual(t.shape, [2, 2]);
+  assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(tensor([[new Float64Array([1, 2])], [new Float64Array([3, 4])]] as never).shape, [2, 1, 2]);
+  assert.throws(() => tensor([new Float32Array([1, 2]), new Float32Array([3])]), /Ragged array: index \[1\] has 1 entries, expected 2/);
+  assert.throws(() => tensor([[1, null]] as never), /expected a number at index \[0\]\[1\], found null/);
+});
