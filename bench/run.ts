@@ -385,12 +385,16 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, loadBefore, loadAfter: loadavg() },
     descentBackend: descentBackends.descent,
     threads: wasmBackend?.threads ?? 1,
+    /** Products split across threads, chunks run by the main thread among them, and serial fallbacks (busy machine). */
+    threadStats: wasmBackend?.stats() ?? null,
     tfjs: tf.version.tfjs,
     columns,
     rows,
   };
   writeAtomic(outPath, JSON.stringify(result, null, 2) + '\n');
-  console.log(`\nload after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; wrote ${outPath}`);
+  const st = wasmBackend?.stats();
+  if (st) console.log(`\nthreads: ${st.parallel} products split, main thread ran ${st.mainChunks} of ${st.chunks} chunks, ${st.serialFallbacks} serial fallbacks`);
+  console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; wrote ${outPath}`);
   wasm1?.terminate();
   wasmBackend?.terminate();
 }
