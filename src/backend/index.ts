@@ -19,7 +19,11 @@ export let wasmError: string | null = null;
 const env = process.env;
 if (env.DESCENT_BACKEND !== 'js') {
   try {
-    const threads = env.DESCENT_THREADS ? Number(env.DESCENT_THREADS) : undefined;
+    let threads = env.DESCENT_THREADS ? Number(env.DESCENT_THREADS) : undefined;
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+      process.stderr.write(`descent: ignoring DESCENT_THREADS=${env.DESCENT_THREADS} (expected a positive integer).\n`);
+      threads = undefined;
+    }
     wasmBackend = createWasmBackend({ wasmPath: env.DESCENT_WASM_PATH || undefined, threads });
     registerBackend(wasmBackend);
   } catch (e) {

@@ -61,7 +61,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const MR = (ex0.exports as unknown as GemmExports).MR.value;
   const NR = (ex0.exports as unknown as GemmExports).NR.value;
 
-  const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16));
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new Error(`wasm backend: threads must be a positive integer, got ${options.threads}.`);
+  }
+  const threads = Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16);
   const scratchBase = CTL_BYTES;
   const operandBase = align(scratchBase + threads * scratchBytes, 64);
   const maxPages = 32768; // 2 GiB: matches --maximumMemory in asm/build.mjs
@@ -73,7 +76,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   function ensure(bytes: number): void {
     if (bytes <= heap.byteLength) return;
     const pages = Math.ceil((bytes - heap.byteLength) / PAGE);
-    if (heap.byteLength / PAGE + pages > maxPages) throw new Error(`matmul: operands need ${(bytes / 2 ** 20).toFixed(0)} MiB, more than the WebAssembly memory limit of ${maxPages / 16} MiB.`);
+    if (heap.byteLength / PAGE + pages > maxPages) throw new Error(`wasm backend: operands need ${(bytes / 2 ** 20).toFixed(0)} MiB, more than the WebAssembly memory limit of ${maxPages / 16} MiB.`);
     memory.grow(pages);
     heap = new Float32Array(memory.buffer);
   }
