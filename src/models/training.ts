@@ -4,7 +4,7 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { getRng } from '../tensor/random.js';
-import { variableGrads } from '../autograd/tape.js';
+import { variableGrads, noGrad } from '../autograd/tape.js';
 import * as ops from '../ops/index.js';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -197,12 +197,15 @@ function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null,
 
 /** Loss (with penalties) and metrics of a batch, no gradient. */
 function testStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: CompiledMetric[]): void {
-  const plan = model.fastPlan();
-  const pred = plan ? plan.forward(xb.data, xb.shape[0], false) : model.call(xb, false);
-  let loss = model.loss!.call(yb, pred, wb);
-  for (const penalty of model.losses) loss = ops.add(loss, penalty);
-  lossTracker.update(loss.item(), xb.shape[0]);
-  updateMetrics(metrics, yb, pred, wb);
+  // No graph: evaluation never needs gradients.
+  noGrad(() => {
+    const plan = model.fastPlan();
+    const pred = plan ? plan.forward(xb.data, xb.shape[0], false) : model.call(xb, false);
+    let loss = model.loss!.call(yb, pred, wb);
+    for (const penalty of model.losses) loss = ops.add(loss, penalty);
+    lossTracker.update(loss.item(), xb.shape[0]);
+    updateMetrics(metrics, yb, pred, wb);
+  });
 }
 
 /** Yield to the event loop now and then, so timers and I/O run during long fits (costs nothing per step). */

@@ -2,7 +2,7 @@
 // weighted vs plain metrics, class weights, sparse target shapes, callback logs, option names, validation frequency.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Dense, SGD, Callback, setSeed, type Logs } from '../../src/index.js';
+import { Sequential, Dense, SGD, Callback, setSeed, ops, type Logs, type Tensor } from '../../src/index.js';
 
 /** A frozen one-weight model whose prediction for x is sigmoid(x): numbers can be computed by hand. */
 function frozen(metrics: string[] = ['accuracy'], weightedMetrics?: string[]): Sequential {
@@ -153,4 +153,18 @@ test('classWeight weighs the training samples only: the validation split keeps p
   assert.ok(Math.abs(h.history.val_loss[0] - val) < 1e-5, `${h.history.val_loss[0]} vs ${val}`);
   const train = (bce(1, sig(2)) + bce(1, sig(-2)) + 5 * bce(0, sig(1)) + 5 * bce(0, sig(-1))) / 4;
   assert.ok(Math.abs(h.history.loss[0] - train) < 1e-5, `${h.history.loss[0]} vs ${train}`);
+});
+
+test('evaluate and validation build no autograd graph (predictions reach the loss without gradient tracking)', async () => {
+  const seen: boolean[] = [];
+  const loss = (yTrue: Tensor, yPred: Tensor) => {
+    seen.push(yPred.requiresGrad);
+    return ops.mean(ops.square(ops.sub(yPred, yTrue)), -1);
+  };
+  const model = new Sequential([new Dense(1, { inputDim: 1, kernelRegularizer: 'l2' })]);
+  model.compile({ loss, optimizer: new SGD() });
+  await model.fit([[1], [2]], [[1], [2]], { epochs: 1, batchSize: 2, verbose: 0, validationData: [[[3]], [[3]]] });
+  assert.deepEqual(seen, [true, false]);
+  await model.evaluate([[1]], [[1]], { verbose: 0 });
+  assert.deepEqual(seen, [true, false, false]);
 });
