@@ -46,6 +46,8 @@ export class Sequential {
   loss: Loss | null = null;
   metricIdentifiers: MetricIdentifier[] = [];
   weightedMetricIdentifiers: MetricIdentifier[] = [];
+  /** The History of the latest fit (Keras's model.history), null before the first fit. */
+  history: History | null = null;
   /** Set by a callback (e.g. EarlyStopping) to end fit after the current batch. */
   stopTraining = false;
   /** Use the planned Dense-stack training step when the model allows it (same numerics as autograd, faster). */

@@ -300,6 +300,7 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   }
 
   const history = new History();
+  model.history = history;
   const callbacks: Callback[] = [history];
   if (verbose > 0) {
     const lossChart = (h: Record<string, number[]>) => (h.loss && h.loss.length > 2 ? textChart(h.loss, { label: 'loss', height: 8 }) : null);

@@ -168,3 +168,12 @@ test('evaluate and validation build no autograd graph (predictions reach the los
   await model.evaluate([[1]], [[1]], { verbose: 0 });
   assert.deepEqual(seen, [true, false, false]);
 });
+
+test('model.history is the History of the latest fit, as Keras', async () => {
+  const model = frozen();
+  assert.equal(model.history, null);
+  const h = await model.fit([[1], [2]], [0, 1], { epochs: 2, verbose: 0 });
+  assert.equal(model.history, h);
+  assert.deepEqual(model.history!.epoch, [0, 1]);
+  assert.deepEqual(h.params?.epochs, 2);
+});
