@@ -112,6 +112,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       return;
     }
     if (!poolStarted) startPool();
+    if (readyWorkers() === 0) {
+      // Workers are still starting (or failed): no split until one can take work.
+      exports.gemm(aP, bP, cP, m, k, n, lda, ldb, n, +transA, +transB, +acc, scratchBase);
+      return;
+    }
     // Cut the larger of m and n into about 2 chunks per thread, aligned to the micro-tile. Each chunk packs the
     // whole other operand again, so chunks stay at least 64 wide (packing then costs a few % of a chunk).
     const byRows = m >= n;
@@ -137,14 +142,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       Atomics.wait(ctl, Ctl.Done, done, 20);
     }
     // On a busy machine a worker can be descheduled in the middle of a chunk, and then the split costs more than
-    // it saves. After three products in a row slower than the main thread alone would have been, stay serial for 1 s.
+    // it saves. After three products in a row 15% slower than the main thread alone would have been (estimated
+    // from its own chunks), stay serial for 0.25 s.
     counters.parallel++;
     counters.chunks += chunks;
     counters.mainChunks += ranHere;
     const serialEstimate = ((tMain - t0) * chunks) / Math.max(1, ranHere);
-    slowStreak = performance.now() - t0 > serialEstimate ? slowStreak + 1 : 0;
+    slowStreak = performance.now() - t0 > 1.15 * serialEstimate ? slowStreak + 1 : 0;
     if (slowStreak >= 3) {
-      serialUntil = performance.now() + 1000;
+      serialUntil = performance.now() + 250;
       slowStreak = 0;
       counters.serialFallbacks++;
     }
