@@ -270,8 +270,12 @@ function activationBackward(name: ActName, x: Float32Array, y: Float32Array, g: 
   }
 }
 
-const clipP = (p: number) => (p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p);
-const inClip = (p: number) => p >= EPSILON && p <= 1 - EPSILON;
+// The clip bounds as float32, as the autograd path (and Keras, TF.js) hold them: 1 − 1e-7 is 1 − 2⁻²³ in float32,
+// so a saturated prediction's loss is −log(1.19e-7) = 15.94, not −log(1e-7) = 16.12.
+const CLIP_LO = Math.fround(EPSILON);
+const CLIP_HI = Math.fround(1 - EPSILON);
+const clipP = (p: number) => (p < CLIP_LO ? CLIP_LO : p > CLIP_HI ? CLIP_HI : p);
+const inClip = (p: number) => p >= CLIP_LO && p <= CLIP_HI;
 
 /**
  * The loss Σ_i w_i·L_i / n and its gradient with respect to the predictions, written into grad.

@@ -106,3 +106,23 @@ test('samples of rank > 1 behind a Flatten use the plan and agree with autograd 
   m.compile({ loss: 'mse', optimizer: new SGD() });
   assert.equal(m.fastPlan(), null);
 });
+
+test('saturated probabilities: the planned step clips at the same float32 bounds as autograd and Keras', async () => {
+  // sigmoid(±50) is exactly 1 or 0 in float32: BCE clips to [fround(1e-7), fround(1 − 1e-7)].
+  const run = async (fast: boolean, loss: string, units: number, activation: string, y: unknown) => {
+    const m = new Sequential([new Dense(units, { inputDim: 1, activation, kernelInitializer: 'ones', useBias: false })]);
+    m.fastPath = fast;
+    m.layers[0].setWeights([[Array.from({ length: units }, (_, j) => (j === 0 ? 50 : -50))]]);
+    m.compile({ loss, optimizer: new SGD({ learningRate: 0 }) });
+    const h = await m.fit([[1], [-1], [1]], y as number[], { epochs: 1, batchSize: 3, verbose: 0 });
+    return h.history.loss[0];
+  };
+  const bceExpected = (-Math.log(1 - Math.fround(1 - 1e-7)) - Math.log(Math.fround(1e-7))) / 3;
+  for (const fast of [true, false]) {
+    const v = await run(fast, 'binary_crossentropy', 1, 'sigmoid', [0, 1, 1]);
+    assert.ok(Math.abs(v - bceExpected) < 1e-5, `${fast ? 'planned' : 'autograd'} bce ${v} vs ${bceExpected}`);
+  }
+  const a = await run(true, 'sparse_categorical_crossentropy', 2, 'softmax', [1, 1, 0]);
+  const b = await run(false, 'sparse_categorical_crossentropy', 2, 'softmax', [1, 1, 0]);
+  assert.ok(Math.abs(a - b) < 1e-5 * Math.max(1, Math.abs(b)), `scce ${a} vs ${b}`);
+});
