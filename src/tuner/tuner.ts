@@ -20,6 +20,7 @@ import { type Rows, kFolds } from './folds.js';
 import { trialBudget } from './oracles/hyperband.js';
 import { openStorage } from './storage/index.js';
 import { keepAlive, runConcurrent } from './workers/concurrent.js';
+import type { ThreadTarget } from './workers/index.js';
 
 /** What search() needs of a model (structural, so any Keras-like model works; descent's Sequential does). */
 export interface TunableModel {
@@ -55,8 +56,21 @@ export interface TunerOptions<M extends TunableModel = TunableModel> {
   studyName?: string;
   /** 'memory', a directory path, a postgresql:// URL or a StudyStorage. Default: a directory store (see storage/index.ts). */
   storage?: string | StudyStorage;
-  /** Trials evaluated at the same time in this process (async objectives). Default 1. */
+  /**
+   * Trials evaluated at the same time. Default 1. With `threads`, each runs in its own worker thread (CPU-bound
+   * objectives use that many cores); without, they are interleaved async calls in this thread (for objectives that
+   * await I/O, remote evaluations or child processes).
+   */
   concurrency?: number;
+  /**
+   * Where worker threads find the trial's code when concurrency > 1: an ES module (path or file:// URL) and the
+   * names of its exports, `objective` (hp, trial) => number for optimize() (default 'objective'), or `hypermodel`
+   * (hp) => model plus `data` () => { x, y, ...searchOptions } for search(). Other options must be JSON (a
+   * MedianPruner is rebuilt). Each thread imports the module, so keep the tuning script's own top level out of it.
+   */
+  threads?: ThreadTarget;
+  /** Recorded with each trial this tuner claims (TrialRecord.worker). Default host:pid:random. */
+  workerName?: string;
   /** 0 silent, 1 one line per trial (default). */
   verbose?: number;
   /** search(): trained models kept in memory for getBestModels() (the best so far). Default 3. */
@@ -138,7 +152,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
   private readonly known = new Map<string, ParamSpec>();
   private storagePromise: Promise<StudyStorage> | null = null;
   private study: string | null = null;
-  private readonly worker = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private readonly worker: string;
   private cache: TrialRecord[] = [];
   private models = new Map<number, M>();
   private weights = new Map<number, unknown[]>();
@@ -159,8 +173,11 @@ export class Tuner<M extends TunableModel = TunableModel> {
     if (seed !== undefined && !Number.isFinite(seed)) throw new Error(`${this.constructor.name}: seed must be a number, got ${seed}.`);
     if (direction !== undefined && direction !== 'minimize' && direction !== 'maximize') throw new Error(`${this.constructor.name}: direction must be 'minimize' or 'maximize', got '${direction}'.`);
     if (keepModels !== undefined && !(Number.isInteger(keepModels) && keepModels >= 0)) throw new Error(`${this.constructor.name}: keepModels must be an integer >= 0, got ${keepModels}.`);
+    checkThreads(this.constructor.name, options.threads);
     if (options.hypermodel !== undefined && typeof options.hypermodel !== 'function') throw new Error(`${this.constructor.name}: hypermodel must be a function (hp) => compiled model.`);
     this.seed = seed ?? (Math.random() * 2 ** 32) >>> 0;
+    if (options.workerName !== undefined && (typeof options.workerName !== 'string' || options.workerName.length === 0)) throw new Error(`${this.constructor.name}: workerName must be a non-empty string, got ${JSON.stringify(options.workerName)}.`);
+    this.worker = options.workerName ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
     this.executionsPerTrial = executionsPerTrial ?? 1;
     this.objectiveName(); // validates the objective and its direction early
     void this.direction;
@@ -218,7 +235,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
     }
     try {
       await this.openStudy(objective.toString());
-      await this.runLoops((trial) => this.evaluateObjective(trial, objective));
+      await this.runLoops((trial) => this.evaluateObjective(trial, objective), 'optimize');
     } finally {
       await this.close(); // a database pool must not keep the process alive
     }
@@ -268,7 +285,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
     await this.explore(hypermodel);
     try {
       await this.openStudy(hypermodel.toString());
-      await this.runLoops((trial) => this.evaluateModel(trial, hypermodel, x, y, options, folds));
+      await this.runLoops((trial) => this.evaluateModel(trial, hypermodel, x, y, options, folds), 'search');
     } finally {
       await this.close();
     }
@@ -453,9 +470,14 @@ export class Tuner<M extends TunableModel = TunableModel> {
     }
   }
 
-  /** Run `concurrency` claim-evaluate-finish loops until the study is finished. */
-  private async runLoops(evaluate: (trial: Trial) => Promise<TrialOutcome>): Promise<void> {
+  /** Run `concurrency` claim-evaluate-finish loops until the study is finished (in worker threads when given `threads`). */
+  private async runLoops(evaluate: (trial: Trial) => Promise<TrialOutcome>, kind: 'optimize' | 'search'): Promise<void> {
     const storage = await this.storage();
+    const n = this.options.concurrency ?? 1;
+    if (n > 1 && this.options.threads) {
+      await this.runThreads(n, this.options.threads, kind, storage);
+      return;
+    }
     const delays = new Map<number, number>();
     await runConcurrent(this.options.concurrency ?? 1, async (slot) => {
       const trial = await this.claim();
@@ -486,6 +508,25 @@ export class Tuner<M extends TunableModel = TunableModel> {
       return true;
     });
     await this.getTrials();
+  }
+
+  /** `n` worker threads run the same study (same tuner class, options and seed) against this tuner's storage. */
+  private async runThreads(n: number, target: ThreadTarget, kind: 'optimize' | 'search', storage: StudyStorage): Promise<void> {
+    const name = this.constructor.name;
+    if (kind === 'search' && !(target.hypermodel && target.data)) {
+      throw new Error(`${name}.search: threads needs the module's hypermodel and data exports ({ module, hypermodel: 'buildModel', data: 'loadData' }) to run search() in worker threads.`);
+    }
+    if (kind === 'optimize' && target.hypermodel) throw new Error(`${name}.optimize: threads names a hypermodel; name the objective export instead ({ module, objective: 'objective' }).`);
+    // Loaded here: workers/ imports the tuner classes, which extend this one.
+    const { runWorkerThreads, specForThreads, TUNER_CLASSES } = await import('./workers/index.js');
+    if (TUNER_CLASSES[name] !== this.constructor) throw new Error(`${name}: worker threads rebuild the tuner by class name and know only ${Object.keys(TUNER_CLASSES).join(', ')}.`);
+    const { hypermodel: _h, ...options } = this.options;
+    const spec = specForThreads(name, { ...options, seed: this.seed, maxTrials: this.maxTrials }, this.study!, target);
+    try {
+      await runWorkerThreads({ threads: n, spec, storage, workerName: this.worker });
+    } finally {
+      this.learn(await this.getTrials());
+    }
   }
 
   private async evaluateObjective(trial: Trial, objective: Objective): Promise<TrialOutcome> {
@@ -645,4 +686,16 @@ function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+function checkThreads(tuner: string, t: ThreadTarget | undefined): void {
+  if (t === undefined) return;
+  if (t === null || typeof t !== 'object' || typeof t.module !== 'string' || t.module.length === 0) {
+    throw new Error(`${tuner}: threads must be { module: path or file:// URL, objective?: export name } (or hypermodel and data export names), got ${JSON.stringify(t)}.`);
+  }
+  for (const k of ['objective', 'hypermodel', 'data'] as const) {
+    if (t[k] !== undefined && (typeof t[k] !== 'string' || t[k].length === 0)) throw new Error(`${tuner}: threads.${k} must be the name of an export of ${t.module}, got ${JSON.stringify(t[k])}.`);
+  }
+  if (t.objective !== undefined && t.hypermodel !== undefined) throw new Error(`${tuner}: threads takes an objective or a hypermodel export, not both.`);
+  if ((t.hypermodel === undefined) !== (t.data === undefined)) throw new Error(`${tuner}: threads.hypermodel needs threads.data (an export returning { x, y, ...searchOptions }) and the other way round.`);
 }

@@ -30,7 +30,7 @@ export interface ThreadTarget {
 export function specForThreads(tunerName: string, options: TunerOptions, studyName: string, target: ThreadTarget): TuneWorkerSpec {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) {
-    if (v === undefined || k === 'storage' || k === 'studyName' || k === 'concurrency' || k === 'hypermodel' || k === 'threads') continue;
+    if (v === undefined || k === 'storage' || k === 'studyName' || k === 'concurrency' || k === 'hypermodel' || k === 'threads' || k === 'workerName') continue;
     if (k === 'hyperparameters') out[k] = (v as { toJSON(): unknown }).toJSON();
     else if (k === 'pruner') {
       if (v === null) continue;

@@ -63,7 +63,7 @@ export async function runStudyWorker(spec: TuneWorkerSpec, run: RunWorkerOptions
     if (threads > 1) {
       await runWorkerThreads({ threads, spec: { ...spec, threads: 1 }, storage, workerName: run.workerName });
     } else {
-      const tuner = new Cls({ ...options, studyName: spec.studyName, storage, concurrency: 1, ...(spec.hypermodel ? { hypermodel: fn as TunerOptions['hypermodel'] } : {}) });
+      const tuner = new Cls({ ...options, studyName: spec.studyName, storage, concurrency: 1, ...(run.workerName ? { workerName: run.workerName } : {}), ...(spec.hypermodel ? { hypermodel: fn as TunerOptions['hypermodel'] } : {}) });
       if (dataFn) {
         const data = (await dataFn()) as { x?: unknown; y?: unknown } & Record<string, unknown>;
         if (!data || typeof data !== 'object' || !('x' in data) || !('y' in data)) {
