@@ -243,7 +243,7 @@ async function runBatches(
     return batch;
   }
   const n = data.x.shape[0];
-  for (let start = 0; start < n; start += batchSize) {
+  for (let start = 0; start < n && (stepsLimit === undefined || batch < stepsLimit); start += batchSize) {
     const end = Math.min(n, start + batchSize);
     const take = (t: Tensor) => (order ? takeRows(t, order, start, end) : sliceRows(t, start, end));
     if ((await step(take(data.x), take(data.y), data.w ? take(data.w) : null, batch++)) === false) break;
@@ -256,6 +256,7 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   checkOptionNames('fit', options, FIT_OPTIONS);
   options ??= {};
   const validationFreq = checkInteger('validationFreq', options.validationFreq ?? 1, 1);
+  if (options.stepsPerEpoch !== undefined) checkInteger('stepsPerEpoch', options.stepsPerEpoch, 1);
   const epochs = checkInteger('epochs', options.epochs ?? 1, 0);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
   const initialEpoch = checkInteger('initialEpoch', options.initialEpoch ?? 0, 0);
@@ -313,7 +314,8 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   const lossTracker = new Mean('loss');
   const valLossTracker = new Mean('val_loss');
   const nTrain = isBatchSource(train) ? (train.steps ?? options.stepsPerEpoch ?? 0) * batchSize : train.x.shape[0];
-  const steps = isBatchSource(train) ? (options.stepsPerEpoch ?? train.steps ?? 0) : Math.ceil(nTrain / batchSize);
+  // With arrays, stepsPerEpoch caps the batches per epoch (Keras ends the epoch there; more steps than batches is an error below).
+  const steps = isBatchSource(train) ? (options.stepsPerEpoch ?? train.steps ?? 0) : Math.min(Math.ceil(nTrain / batchSize), options.stepsPerEpoch ?? Infinity);
   const logKeys = ['loss', ...metrics.map((m) => m.key)];
   list.setModel(model);
   list.setParams({ epochs, steps, samples: nTrain, batchSize, verbose, metrics: validation ? [...logKeys, ...logKeys.map((k) => `val_${k}`)] : logKeys });
@@ -345,7 +347,7 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
         return !model.stopTraining;
       },
       model,
-      isBatchSource(train) ? options.stepsPerEpoch : undefined,
+      options.stepsPerEpoch,
     );
     const logs = metricLogs(lossTracker, metrics);
     if (validation && (epoch + 1) % validationFreq === 0) {
