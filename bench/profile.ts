@@ -4,8 +4,10 @@
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/profile.js chapter   (Adam, batch 10, 150 epochs) x10
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/profile.js sgd1      (SGD+momentum, batch 1) x3
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/profile.js mlp       (784-256-128-10, Adam, batch 128) x3
+// With --steady=<file.cpuprofile> the profile covers only the runs after the first (JIT warm-up excluded).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Sequential, Dense, Adam, SGD, setSeed, tensor, Rng } from '../src/index.js';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
@@ -28,6 +30,17 @@ function summarize(path: string): void {
   for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${((100 * v) / total).toFixed(1).padStart(6)}%  ${k}`);
 }
 
+let session: Session | null = null;
+/** Called after the first (warm-up) run: start the sampling profiler when --steady was given. */
+async function warmedUp(): Promise<void> {
+  if (!steadyOut || session) return;
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+}
+
 async function run(workload: string): Promise<void> {
   const rng = new Rng(3);
   if (workload === 'mlp') {
@@ -45,6 +58,7 @@ async function run(workload: string): Promise<void> {
       const t = performance.now();
       await model.fit(tensor(x, [n, 784]), tensor(y, [n, 10]), { epochs: 1, batchSize: 128, verbose: 0 });
       console.log(`epoch: ${(performance.now() - t).toFixed(1)} ms, ${(n / ((performance.now() - t) / 1000)).toFixed(0)} samples/s`);
+      await warmedUp();
     }
     return;
   }
@@ -61,9 +75,20 @@ async function run(workload: string): Promise<void> {
     await model.fit(tensor(x, [100, 8]), tensor(y, [100, 1]), { epochs: 150, batchSize: sgd ? 1 : 10, verbose: 0 });
     const ms = performance.now() - t;
     console.log(`fit: ${ms.toFixed(1)} ms, ${((1000 * ms) / (sgd ? 15000 : 1500)).toFixed(2)} µs/step`);
+    if (r >= 1) await warmedUp();
   }
 }
 
 const args = process.argv.slice(2);
+const steadyOut = args.find((a) => a.startsWith('--steady='))?.slice(9);
 if (args[0] === '--summarize') summarize(args[1]);
-else await run(args[0] ?? 'chapter');
+else {
+  await run(args.find((a) => !a.startsWith('--')) ?? 'chapter');
+  const s = session as Session | null; // assigned inside run()
+  if (s) {
+    const { profile } = await s.post('Profiler.stop');
+    writeFileSync(steadyOut!, JSON.stringify(profile));
+    s.disconnect();
+    summarize(steadyOut!);
+  }
+}
