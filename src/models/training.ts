@@ -8,6 +8,7 @@ import { variableGrads, noGrad } from '../autograd/tape.js';
 import * as ops from '../ops/index.js';
 import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
+import { LambdaCallback, type LambdaCallbackOptions } from '../callbacks/lambda-callback.js';
 import { ProgbarLogger, formatLogs } from '../callbacks/progbar.js';
 import { Mean } from '../metrics/metric.js';
 import type { CompiledMetric } from './sequential.js';
@@ -33,7 +34,8 @@ export interface FitOptions {
   validationBatchSize?: number;
   /** 0 silent, 1 progress bar, 2 one line per epoch (default 1). */
   verbose?: 0 | 1 | 2;
-  callbacks?: Callback[];
+  /** Callback objects, or plain objects of hook functions as TF.js accepts ({ onEpochEnd: (epoch, logs) => ... }). */
+  callbacks?: CallbackLike | CallbackLike[];
   /** Epoch to start from, to resume a run (default 0). */
   initialEpoch?: number;
   /** Weight of each class in the loss, e.g. { 0: 1, 1: 5 }. */
@@ -46,6 +48,19 @@ export interface FitOptions {
   validationFreq?: number;
   /** Accepted for TensorFlow.js compatibility and ignored: the loop yields to the event loop by itself. */
   yieldEvery?: unknown;
+}
+
+export type CallbackLike = Callback | LambdaCallbackOptions;
+
+/** Callback instances pass through; a plain object of hook functions becomes a LambdaCallback (TF.js's form). */
+function toCallbacks(value: CallbackLike | CallbackLike[] | undefined): Callback[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((c, i) => {
+    if (c instanceof Callback || typeof (c as Callback).setModel === 'function') return c as Callback;
+    if (typeof c === 'object' && c !== null) return new LambdaCallback(c as LambdaCallbackOptions);
+    throw new Error(`callbacks[${i}] must be a Callback or an object of hook functions such as { onEpochEnd(epoch, logs) {} }, got ${c === null ? 'null' : typeof c}.`);
+  });
 }
 
 const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'verbose', 'callbacks', 'initialEpoch', 'classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationFreq', 'yieldEvery'];
@@ -66,7 +81,7 @@ export interface EvaluateOptions {
   batchSize?: number;
   verbose?: 0 | 1;
   sampleWeight?: TensorLike;
-  callbacks?: Callback[];
+  callbacks?: CallbackLike | CallbackLike[];
   /** Return { loss, accuracy, ... } instead of an array. */
   returnDict?: boolean;
 }
@@ -257,6 +272,7 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   options ??= {};
   const validationFreq = checkInteger('validationFreq', options.validationFreq ?? 1, 1);
   if (options.stepsPerEpoch !== undefined) checkInteger('stepsPerEpoch', options.stepsPerEpoch, 1);
+  const userCallbacks = toCallbacks(options.callbacks);
   const epochs = checkInteger('epochs', options.epochs ?? 1, 0);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
   const initialEpoch = checkInteger('initialEpoch', options.initialEpoch ?? 0, 0);
@@ -308,7 +324,7 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
     callbacks.push(new ProgbarLogger({ verbose, onTrainEndSummary: lossChart }));
   }
   // As Keras 3: user callbacks first, then History and the progress bar, so both see logs the user callbacks added.
-  const list = new CallbackList([...(options.callbacks ?? []), ...callbacks]);
+  const list = new CallbackList([...userCallbacks, ...callbacks]);
   const metrics = model.compiledMetrics();
   const valMetrics = model.compiledMetrics();
   const lossTracker = new Mean('loss');
@@ -374,7 +390,7 @@ export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSou
   const metrics = model.compiledMetrics();
   const lossTracker = new Mean('loss');
   const steps = isBatchSource(data) ? (data.steps ?? 0) : Math.ceil(data.x.shape[0] / batchSize);
-  const list = new CallbackList([...(options.callbacks ?? [])]);
+  const list = new CallbackList(toCallbacks(options.callbacks));
   list.setModel(model);
   const verbose = options.verbose ?? 1;
   const start = performance.now();

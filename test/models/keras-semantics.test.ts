@@ -192,3 +192,20 @@ test('stepsPerEpoch with arrays caps the batches of each epoch', async () => {
   assert.equal(h.params?.steps, 3);
   await assert.rejects(frozen().fit(x, x.map(() => 0), { stepsPerEpoch: 0, verbose: 0 }), /stepsPerEpoch must be an integer >= 1/);
 });
+
+test("callbacks as TF.js writes them: a plain object of hook functions (or a list mixing them with Callbacks)", async () => {
+  const epochs: number[] = [];
+  const ends: string[] = [];
+  const x = [[1], [2]];
+  await frozen().fit(x, [0, 1], { epochs: 2, verbose: 0, callbacks: { onEpochEnd: async (e, logs) => void epochs.push(e, logs!.loss > 0 ? 1 : 0) } });
+  assert.deepEqual(epochs, [0, 1, 1, 1]);
+  class End extends Callback {
+    override onTrainEnd() {
+      ends.push('class');
+    }
+  }
+  await frozen().fit(x, [0, 1], { epochs: 1, verbose: 0, callbacks: [new End(), { onTrainEnd: () => void ends.push('object') }] });
+  assert.deepEqual(ends, ['class', 'object']);
+  await assert.rejects(frozen().fit(x, [0, 1], { verbose: 0, callbacks: { onEpochEnded: () => {} } as never }), /unknown hook 'onEpochEnded'/);
+  await assert.rejects(frozen().fit(x, [0, 1], { verbose: 0, callbacks: [42] as never }), /callbacks\[0\] must be a Callback/);
+});
