@@ -61,6 +61,14 @@ export type ParamSpec = IntSpec | FloatSpec | ChoiceSpec | BooleanSpec | FixedSp
 export interface SpaceDescription {
   format: 'descent.space/1';
   params: ParamSpec[];
+  /** The objective's name (a metric such as 'val_accuracy' for search(), 'value' for optimize()); absent in studies stored before it was. */
+  objective?: string;
+}
+
+/** The objective name stored with a study (StudyInfo.space.objective), or null when it has none. */
+export function storedObjective(info: { space: unknown }): string | null {
+  const s = info.space as Partial<SpaceDescription> | null;
+  return s && s.format === 'descent.space/1' && typeof s.objective === 'string' ? s.objective : null;
 }
 
 const EPS = 1e-9;

@@ -200,6 +200,11 @@ export class Tuner<M extends TunableModel = TunableModel> {
     throw new Error(`${this.constructor.name}: objective must be a metric name or { name, direction: 'minimize' | 'maximize' }, got ${JSON.stringify(o)}.`);
   }
 
+  /** The objective's name as stored with the study and shown in results: the metric (search), else 'value'. */
+  objectiveLabel(): string {
+    return this.options.hypermodel || this.options.objective !== undefined ? this.objectiveName() : 'value';
+  }
+
   get maxTrials(): number | null {
     return this.options.maxTrials === undefined ? this.defaultMaxTrials : this.options.maxTrials;
   }
@@ -324,8 +329,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
 
   /** Print (and return) a table of the best `limit` trials with status, value (± std over folds/executions), time and values. */
   resultsSummary(limit = 10, print = true): string {
-    const name = this.options.hypermodel ? this.objectiveName() : 'value';
-    const text = formatSummary(this.study ?? '(not started)', name, this.direction, this.cache, limit);
+    const text = formatSummary(this.study ?? '(not started)', this.objectiveLabel(), this.direction, this.cache, limit);
     if (print) console.log(text);
     return text;
   }
@@ -382,12 +386,18 @@ export class Tuner<M extends TunableModel = TunableModel> {
     if (this.study) return;
     const storage = await this.storage();
     const name = this.options.studyName ?? this.defaultStudyName(code);
-    const desc: SpaceDescription = { format: 'descent.space/1', params: this.space };
+    const objective = this.objectiveLabel();
+    const desc: SpaceDescription = { format: 'descent.space/1', params: this.space, objective };
+    const existing = (await storage.listStudies()).find((s) => s.name === name);
+    const stored = existing?.space as SpaceDescription | null | undefined;
+    const ours = stored && stored.format === 'descent.space/1' && Array.isArray(stored.params);
+    if (ours && stored.objective !== undefined && stored.objective !== objective) {
+      throw new Error(`${this.constructor.name}: study '${name}' already exists with objective '${stored.objective}', requested '${objective}'; use another studyName or the same objective.`);
+    }
+    if (ours && stored.objective === undefined) delete desc.objective; // a study stored before objectives were
     if (this.known.size === 0) {
       // Nothing declared yet (define-by-run): adopt the stored study's definitions so that trials see them.
-      const existing = (await storage.listStudies()).find((s) => s.name === name);
-      const stored = existing?.space as SpaceDescription | null | undefined;
-      if (stored && stored.format === 'descent.space/1' && Array.isArray(stored.params)) {
+      if (ours) {
         await storage.openStudy(name, this.direction, stored);
         for (const p of stored.params) this.known.set(p.name, p);
         this.study = name;
@@ -450,7 +460,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
       record = stored;
     }
     this.cache = await storage.getTrials(this.study!);
-    if ((this.options.verbose ?? 1) > 0) console.log(trialLine(record, this.maxTrials));
+    if ((this.options.verbose ?? 1) > 0) console.log(trialLine(record, this.cache.filter((t) => t.status !== 'running').length, this.maxTrials));
     return record;
   }
 
@@ -662,12 +672,13 @@ export function inferDirection(name: string): Direction {
   throw new Error(`Cannot infer whether to minimise or maximise objective '${name}'; pass objective: { name: '${name}', direction: 'minimize' | 'maximize' }.`);
 }
 
-function trialLine(t: TrialRecord, max: number | null): string {
+/** `[finished/maxTrials] trial <number> ...`: trials are numbered from 0 (Optuna's trial.number); the bracket counts. */
+function trialLine(t: TrialRecord, finished: number, max: number | null): string {
   const values = Object.entries(paramValues(t.hyperparameters)).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ');
   const d = t.finishedAt !== undefined ? ` in ${((t.finishedAt - t.startedAt) / 1000).toFixed(1)}s` : '';
   const value = t.value === null ? '' : ` value=${Number(t.value.toPrecision(6))}`;
   const err = t.status === 'failed' ? `: ${t.error}` : '';
-  return `[${t.id + 1}${max !== null ? `/${max}` : ''}] trial ${t.id} ${t.status}${value}${d} ${values}${err}`;
+  return `[${finished}${max !== null ? `/${max}` : ''}] trial ${t.id} ${t.status}${value}${d} ${values}${err}`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { writeReport } from '../../report/html.js';
 import { openStorage } from '../../tuner/storage/index.js';
 import type { Direction, TrialRecord } from '../../tuner/trial.js';
+import { storedObjective } from '../../tuner/space.js';
 import { parse, stringOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readHistory, HISTORY_FILE, REPORT_FILE } from '../model-dir.js';
@@ -58,7 +59,7 @@ export async function report(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 /**
- * The study does not store its objective's name; a search() trial's value is the best epoch value of the objective
+ * For studies stored without their objective's name (before storedObjective existed): a search() trial's value is the best epoch value of the objective
  * metric, so the history key whose best value equals the trial's value names it ('objective' if none or several).
  */
 export function inferObjective(trials: readonly TrialRecord[], direction: Direction): string {
@@ -88,7 +89,7 @@ async function studyReport(target: string, isUrl: boolean, values: Record<string
       throw new UsageError(`${target} holds ${studies.length} studies; pick one with --study <name> (${studies.map((s) => s.name).join(', ')})`, 'report');
     }
     const trials = await storage.getTrials(info.name);
-    const objective = (values.objective as string | undefined) ?? inferObjective(trials, info.direction as Direction);
+    const objective = (values.objective as string | undefined) ?? storedObjective(info) ?? inferObjective(trials, info.direction as Direction);
     const path = resolve(out ?? (isUrl ? `${info.name}-report.html` : join(target, `${info.name}-report.html`)));
     writeReport(path, { title: title ?? `Tuning study '${info.name}'`, study: { trials, direction: info.direction as Direction, objective, name: info.name } });
     return path;
