@@ -25,7 +25,7 @@ export function checkFinite(t: Tensor, what: string): void {
       const perRow = t.size / t.shape[0];
       const row = Math.floor(i / perRow);
       const col = i % perRow;
-      throw new Error(`${what} contains ${d[i]} at row ${row}${perRow > 1 ? `, column ${col}` : ''}. Clean or impute the data before training.`);
+      throw new Error(`${what} contains ${d[i]} at row ${row}${perRow > 1 ? `, column ${col}` : ''}. Clean or impute the data first.`);
     }
   }
 }
