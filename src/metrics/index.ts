@@ -20,7 +20,31 @@ function resolveAccuracy(name: string, loss: Loss, outputShape: readonly (number
   const lastDim = outputShape[outputShape.length - 1];
   if (lastDim === 1 || loss.className === 'BinaryCrossentropy') return BinaryAccuracy({ name });
   if (loss.sparse) return SparseCategoricalAccuracy({ name });
-  return CategoricalAccuracy({ name });
+  return new TargetShapeAccuracy(name);
+}
+
+/**
+ * Categorical accuracy, or sparse categorical accuracy when the targets turn out to be class indices (rank below the
+ * output's, or a last dimension of 1 against several outputs: Keras 3's is_sparse_categorical), e.g. integer labels
+ * with a custom or non-cross-entropy loss. Decided on the first batch.
+ */
+class TargetShapeAccuracy extends Metric {
+  private inner: Metric | null = null;
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
+    if (!this.inner) {
+      const yLast = yTrue.shape[yTrue.rank - 1];
+      const pLast = yPred.shape[yPred.rank - 1];
+      const sparse = yTrue.rank < yPred.rank || (yLast === 1 && pLast > 1);
+      this.inner = sparse ? SparseCategoricalAccuracy({ name: this.name }) : CategoricalAccuracy({ name: this.name });
+    }
+    this.inner.updateState(yTrue, yPred, sampleWeight);
+  }
+  result(): number {
+    return this.inner ? this.inner.result() : 0;
+  }
+  resetState(): void {
+    this.inner?.resetState();
+  }
 }
 
 export function getMetric(identifier: MetricIdentifier, loss: Loss, outputShape: readonly (number | null)[]): Metric {

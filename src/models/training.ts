@@ -156,7 +156,8 @@ function checkTargets(model: Sequential, y: Tensor, what: string): void {
           `For one-hot targets use 'categorical_crossentropy'.`,
       );
     }
-  } else if (loss.className !== 'CategoricalCrossentropy') {
+  } else if (loss.className !== 'CategoricalCrossentropy' && loss.className !== 'LossFunctionWrapper') {
+    // (A user's loss function decides for itself what targets it takes, e.g. class indices; Keras does not check them.)
     const aligned = yDims.length === outDims.length - 1 && outDims[outDims.length - 1] === 1 ? [...yDims, 1] : yDims;
     const ok = aligned.length === outDims.length && aligned.every((d, i) => outDims[i] === null || d === outDims[i]);
     if (!ok) {

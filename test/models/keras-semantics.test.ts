@@ -2,7 +2,7 @@
 // weighted vs plain metrics, class weights, sparse target shapes, callback logs, option names, validation frequency.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Dense, SGD, Callback, setSeed, ops, type Logs, type Tensor } from '../../src/index.js';
+import { Sequential, Dense, SGD, Callback, setSeed, ops, getLoss, type Logs, type Tensor } from '../../src/index.js';
 
 /** A frozen one-weight model whose prediction for x is sigmoid(x): numbers can be computed by hand. */
 function frozen(metrics: string[] = ['accuracy'], weightedMetrics?: string[]): Sequential {
@@ -208,4 +208,19 @@ test("callbacks as TF.js writes them: a plain object of hook functions (or a lis
   assert.deepEqual(ends, ['class', 'object']);
   await assert.rejects(frozen().fit(x, [0, 1], { verbose: 0, callbacks: { onEpochEnded: () => {} } as never }), /unknown hook 'onEpochEnded'/);
   await assert.rejects(frozen().fit(x, [0, 1], { verbose: 0, callbacks: [42] as never }), /callbacks\[0\] must be a Callback/);
+});
+
+test("a custom loss function may take class indices; 'accuracy' then resolves to sparse accuracy from the shapes (Keras 3)", async () => {
+  setSeed(2);
+  const sparseCe = getLoss('sparse_categorical_crossentropy');
+  const myLoss = (yTrue: Tensor, yPred: Tensor) => sparseCe.perSampleLoss(yTrue, yPred);
+  const model = new Sequential([new Dense(3, { inputDim: 2, activation: 'softmax', kernelInitializer: 'zeros' })]);
+  model.compile({ loss: myLoss, optimizer: new SGD({ learningRate: 0 }), metrics: ['accuracy'] });
+  model.layers[0].setWeights([[[1, 0, 0], [0, 1, 0]], [0, 0, 0]]);
+  // Predicted classes: row 0 → 0, row 1 → 1, row 2 → 2 (bias-free argmax of [x0, x1, 0]).
+  const x = [[1, 0], [0, 1], [-1, -1]];
+  const [loss, acc] = (await model.evaluate(x, [0, 1, 0], { verbose: 0 })) as number[];
+  assert.ok(Math.abs(acc - 2 / 3) < 1e-7, `accuracy ${acc}`);
+  const [loss2] = (await model.evaluate(x, [[0], [1], [0]], { verbose: 0 })) as number[];
+  assert.ok(Math.abs(loss - loss2) < 1e-7);
 });
