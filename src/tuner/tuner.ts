@@ -500,11 +500,17 @@ export class Tuner<M extends TunableModel = TunableModel> {
       }
       delays.delete(slot);
       const stop = keepAlive(storage, this.study!, trial.id);
+      const studyParams = new Set(trial.hyperparameters.space.map((p) => p.name)); // known before the trial ran
       let outcome: TrialOutcome;
       let abort: unknown = null;
       try {
         outcome = await evaluate(trial);
-      } catch (e) {
+      } catch (err) {
+        let e = err;
+        const redeclared = e instanceof SearchSpaceError ? /^hp\.\w+\('([^']*)'\): '[^']*' is already declared/.exec(e.message) : null;
+        if (redeclared && studyParams.has(redeclared[1])) {
+          e = new SearchSpaceError(`${(e as Error).message} The first definition is study '${this.study}''s (declared up front or stored with its trials); use another studyName to search a different space.`);
+        }
         if (e instanceof TrialPruned) outcome = { status: 'pruned', value: trial.intermediate.at(-1)?.value ?? null };
         else {
           outcome = { status: 'failed', error: e instanceof Error ? e.message : String(e) };

@@ -35,3 +35,10 @@ export function buildModel(hp: HyperParameters) {
 export function loadData() {
   return { x: [[0], [1]], y: [[0], [1]], epochs: 3 };
 }
+
+/** x in 0..5; odd x throws (a failed trial in a thread). */
+export function oddFails(hp: HyperParameters): number {
+  const x = hp.int('x', 0, 5);
+  if (x % 2) throw new Error(`odd x = ${x}`);
+  return x;
+}
