@@ -32,8 +32,8 @@ export interface FitOptions {
   validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike] | BatchSource;
   /** Batch size for validation (default batchSize). */
   validationBatchSize?: number;
-  /** 0 silent, 1 progress bar, 2 one line per epoch (default 1). */
-  verbose?: 0 | 1 | 2;
+  /** 0 silent, 1 progress bar, 2 one line per epoch (default 1; 'auto' means 1, as Keras). */
+  verbose?: 0 | 1 | 2 | 'auto';
   /** Callback objects, or plain objects of hook functions as TF.js accepts ({ onEpochEnd: (epoch, logs) => ... }). */
   callbacks?: CallbackLike | CallbackLike[];
   /** Epoch to start from, to resume a run (default 0). */
@@ -63,6 +63,14 @@ function toCallbacks(value: CallbackLike | CallbackLike[] | undefined): Callback
   });
 }
 
+/** 0, 1 or 2; Keras's 'auto' (and true/false) are read as 1 (0). */
+function checkVerbose(v: unknown): 0 | 1 | 2 {
+  if (v === undefined || v === 'auto' || v === true) return 1;
+  if (v === false) return 0;
+  if (v === 0 || v === 1 || v === 2) return v;
+  throw new Error(`verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch), got ${JSON.stringify(v)}.`);
+}
+
 const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'verbose', 'callbacks', 'initialEpoch', 'classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationFreq', 'yieldEvery'];
 const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'sampleWeight', 'callbacks', 'returnDict'];
 
@@ -79,7 +87,7 @@ export function checkOptionNames(what: string, options: object | undefined, vali
 
 export interface EvaluateOptions {
   batchSize?: number;
-  verbose?: 0 | 1;
+  verbose?: 0 | 1 | 2 | 'auto';
   sampleWeight?: TensorLike;
   callbacks?: CallbackLike | CallbackLike[];
   /** Return { loss, accuracy, ... } instead of an array. */
@@ -277,7 +285,7 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   const epochs = checkInteger('epochs', options.epochs ?? 1, 0);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
   const initialEpoch = checkInteger('initialEpoch', options.initialEpoch ?? 0, 0);
-  const verbose = options.verbose ?? 1;
+  const verbose = checkVerbose(options.verbose);
   const shuffle = options.shuffle ?? true;
   const split = options.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`validationSplit must be in [0, 1), got ${options.validationSplit}.`);
@@ -393,7 +401,7 @@ export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSou
   const steps = isBatchSource(data) ? (data.steps ?? 0) : Math.ceil(data.x.shape[0] / batchSize);
   const list = new CallbackList(toCallbacks(options.callbacks));
   list.setModel(model);
-  const verbose = options.verbose ?? 1;
+  const verbose = checkVerbose(options.verbose);
   const start = performance.now();
   await list.call('onTestBegin');
   const done = await runBatches(

@@ -116,8 +116,18 @@ test('misspelt options are errors naming the option and listing valid ones (Kera
   assert.throws(() => model.predict(x, { batch_size: 1 } as never), /predict: unknown option 'batch_size'/);
   assert.throws(() => model.compile({ loss: 'mse', metric: ['mae'] } as never), /compile: unknown option 'metric'/);
   assert.throws(() => model.compile({ loss: 'mse', metrics: 'mae' } as never), /metrics must be an array/);
-  // TF.js's yieldEvery is accepted (and ignored).
+  // TF.js's yieldEvery is accepted (and ignored); Keras's verbose 'auto' means 1; other verbose values are errors.
   await model.fit(x, y, { epochs: 1, verbose: 0, yieldEvery: 'never' });
+  await assert.rejects(model.fit(x, y, { verbose: 3 } as never), /verbose must be 0 \(silent\), 1 \(progress bar\) or 2/);
+  const out: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
+  try {
+    await model.fit(x, y, { epochs: 1, verbose: 'auto' });
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.match(out.join(''), /^Epoch 1\/1\n/);
 });
 
 test("summary prints tf.keras 2.x's table line for line", () => {
