@@ -38,7 +38,9 @@ export function modelArtifacts(model: Sequential, options: SaveOptions = {}): { 
   if (!model.isBuilt) {
     throw new Error(`Cannot save model '${model.name}': it is not built yet. Give the first layer an inputShape (or inputDim), or call fit/predict once.`);
   }
-  const layers = model.layers.map((l) => ({ class_name: l.className, config: toPythonic(l.getConfig()) as Record<string, unknown> }));
+  // The declared input (kept apart from model.layers) is written first, as Keras does.
+  const stack = model.inputLayer ? [model.inputLayer, ...model.layers] : model.layers;
+  const layers = stack.map((l) => ({ class_name: l.className, config: toPythonic(l.getConfig()) as Record<string, unknown> }));
   const names = new Set<string>();
   const weights: NamedWeight[] = model.weights.map((v) => {
     if (names.has(v.name)) throw new Error(`Cannot save model '${model.name}': two weights are named '${v.name}'.`);

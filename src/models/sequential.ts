@@ -50,6 +50,8 @@ export class Sequential {
   history: History | null = null;
   /** Set by a callback (e.g. EarlyStopping) to end fit after the current batch. */
   stopTraining = false;
+  /** The declared input (Input() / InputLayer), kept apart from `layers` as in Keras 3 and TF.js. */
+  inputLayer: InputLayer | null = null;
   /** Use the planned Dense-stack training step when the model allows it (same numerics as autograd, faster). */
   fastPath = true;
   private plan: DenseStackPlan | null | undefined = undefined;
@@ -66,8 +68,15 @@ export class Sequential {
   /** Append a layer; the model builds as soon as the input shape is known. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new Error(`Sequential.add expects a Layer (e.g. new Dense(8)), got ${layer === null ? 'null' : typeof layer}.`);
-    if (this.layers.length === 0 && layer.batchInputShape) this.batchInputShape = layer.batchInputShape;
-    else if (layer instanceof InputLayer) throw new Error('An InputLayer/Input can only be the first layer of a Sequential model.');
+    if (layer instanceof InputLayer) {
+      // As Keras 3 and TF.js: the input declares the shape but is not one of model.layers.
+      if (this.layers.length || this.inputLayer) throw new Error('An InputLayer/Input can only be the first layer of a Sequential model.');
+      (layer as unknown as { ensureName(): void }).ensureName();
+      this.inputLayer = layer;
+      this.batchInputShape = layer.batchInputShape;
+      return;
+    }
+    if (this.layers.length === 0 && layer.batchInputShape && !this.inputLayer) this.batchInputShape = layer.batchInputShape;
     (layer as unknown as { ensureName(): void }).ensureName();
     if (this.layers.some((l) => l.name === layer.name)) throw new Error(`Layer name '${layer.name}' is already used in model '${this.name}'; layer names must be unique.`);
     this.layers.push(layer);
@@ -283,7 +292,7 @@ export class Sequential {
   summary(options: { lineLength?: number; printFn?: (line: string) => void } = {}): string {
     const text = summaryTable(
       this.name,
-      this.layers.map((layer, i) => ({ layer, outputShape: this.outputShapes[i] ?? null })).filter((r) => !(r.layer instanceof InputLayer)),
+      this.layers.map((layer, i) => ({ layer, outputShape: this.outputShapes[i] ?? null })),
       options.lineLength,
     );
     (options.printFn ?? console.log)(text);
@@ -291,7 +300,8 @@ export class Sequential {
   }
 
   getConfig(): { name: string; layers: { className: string; config: Record<string, unknown> }[] } {
-    return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) };
+    const stack = this.inputLayer ? [this.inputLayer, ...this.layers] : this.layers;
+    return { name: this.name, layers: stack.map((l) => ({ className: l.className, config: l.getConfig() })) };
   }
 }
 

@@ -167,6 +167,9 @@ test('summary shows Keras output shapes and parameter counts', () => {
   assert.match(text, /\(None, 1\)\s+33/);
   assert.match(text, /Total params: 321/);
   assert.equal(model.countParams(), 8 * 32 + 32 + 32 + 1);
+  // As Keras 3 and TF.js, the Input is not one of model.layers.
+  assert.deepEqual(model.layers.map((l) => l.className), ['Dense', 'Dense']);
+  assert.deepEqual(model.inputShape, [null, 8]);
 });
 
 test('Activation layer, useBias false, regularizers add to the loss', async () => {
