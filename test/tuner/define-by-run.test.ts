@@ -6,7 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BayesianOptimization, GridSearch, TPESearch } from '../../src/tuner/tuners.js';
 import { HyperParameters } from '../../src/tuner/hyperparameters.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { MemoryStorage } from '../../src/tuner/storage/memory.js';
+import { DirectoryStorage } from '../../src/tuner/storage/directory.js';
+import type { StudyStorage } from '../../src/tuner/trial.js';
 import type { ProposeContext } from '../../src/tuner/oracle.js';
 import type { Tuner } from '../../src/tuner/tuner.js';
 
@@ -44,8 +49,20 @@ test('a resumed define-by-run GridSearch runs no point twice and completes the p
 });
 
 test('several define-by-run GridSearch workers starting a study together cover the grid once', async () => {
-  const storage = new MemoryStorage();
-  const workers = [0, 1, 2].map(() => new GridSearch({ storage, studyName: 'g3', verbose: 0 }));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-dbr-'));
+  try {
+    await threeWorkers(() => new MemoryStorage()); // one storage shared by the three
+    await threeWorkers(() => new DirectoryStorage(dir)); // a storage object each, as three processes would have
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function threeWorkers(makeStorage: () => StudyStorage): Promise<void> {
+  const shared = makeStorage();
+  const storages = [0, 1, 2].map((i) => (shared instanceof MemoryStorage || i === 0 ? shared : makeStorage()));
+  const storage = storages[0];
+  const workers = storages.map((s) => new GridSearch({ storage: s, studyName: 'g3', verbose: 0 }));
   const objective = async (hp: HyperParameters) => {
     const v = grid(hp);
     await new Promise((r) => setTimeout(r, 2));
@@ -55,7 +72,7 @@ test('several define-by-run GridSearch workers starting a study together cover t
   const trials = await storage.getTrials('g3');
   assert.equal(trials.length, 12, `trials: ${JSON.stringify(trials.map((t) => t.hyperparameters))}`);
   assert.equal(new Set(trials.map((t) => t.value)).size, 12, 'every point exactly once');
-});
+}
 
 test('a resumed define-by-run Bayesian or TPE study proposes from the model, not at random again', async () => {
   for (const make of [
