@@ -2,7 +2,7 @@
 // Worker threads import this module, so it has no top-level side effects.
 
 import type { HyperParameters } from '../../src/tuner/hyperparameters.js';
-import { threadId } from 'node:worker_threads';
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 
 /** (x - 7)² + (y - 2)² on a 30 × 5 grid, after `work` square roots of busy CPU (no sleeping). */
 export function cpuObjective(hp: HyperParameters): number {
@@ -41,4 +41,19 @@ export function oddFails(hp: HyperParameters): number {
   const x = hp.int('x', 0, 5);
   if (x % 2) throw new Error(`odd x = ${x}`);
   return x;
+}
+
+// Threads of one process hear each other on a BroadcastChannel (unref'd: it keeps no thread alive).
+const gate = new BroadcastChannel('descent-tuner-test-gate');
+gate.unref();
+const startedElsewhere = new Set<number>();
+gate.onmessage = (e) => void startedElsewhere.add((e as { data: number }).data);
+
+/** cpuObjective, but trial 5 finishes only once another thread has started trial 6 (so 6 is proposed while 5 runs). */
+export async function gatedObjective(hp: HyperParameters, trial: { id: number }): Promise<number> {
+  const v = cpuObjective(hp);
+  gate.postMessage(trial.id);
+  const until = Date.now() + 5000; // a fallback, so that a broken test fails instead of hanging
+  while (trial.id === 5 && !startedElsewhere.has(6) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+  return v;
 }

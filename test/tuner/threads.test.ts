@@ -9,6 +9,9 @@ import { HyperParameters } from '../../src/tuner/hyperparameters.js';
 import { MemoryStorage } from '../../src/tuner/storage/memory.js';
 import { Tuner } from '../../src/tuner/tuner.js';
 import { RandomOracle } from '../../src/tuner/oracles/random.js';
+import { BayesianOracle } from '../../src/tuner/oracles/bayesian.js';
+import { mix } from '../../src/tuner/tuner.js';
+import { Rng } from '../../src/tensor/random.js';
 
 const MODULE = fileURLToPath(new URL('./thread-objectives.js', import.meta.url));
 const notHere = () => {
@@ -50,6 +53,27 @@ test('BayesianOptimization across two threads: pending trials are not proposed a
   assert.equal(new Set(points).size, 14, `no point twice: ${points.join(' ')}`);
   for (const t of trials) assert.equal(t.value, ((t.hyperparameters.x as number) - 7) ** 2 + ((t.hyperparameters.y as number) - 2) ** 2);
   assert.equal(new Set(trials.map((t) => t.worker)).size <= 2, true);
+});
+
+test('a Bayesian proposal in one thread treats the trial running in the other thread as pending', async () => {
+  const storage = new MemoryStorage();
+  const hp = new HyperParameters();
+  hp.int('x', 0, 29);
+  hp.int('y', 0, 4);
+  const options = { numInitialPoints: 3, candidates: 100 };
+  const tuner = new BayesianOptimization({ storage, studyName: 'pending', verbose: 0, maxTrials: 8, seed: 3, hyperparameters: hp, ...options, concurrency: 2, threads: { module: MODULE, objective: 'gatedObjective' } });
+  await tuner.optimize(notHere);
+  const trials = await storage.getTrials('pending');
+  assert.ok(trials.every((t) => t.status === 'complete'));
+  assert.ok(trials[6].startedAt <= trials[5].finishedAt!, 'trial 6 was claimed while trial 5 ran');
+  assert.notEqual(trials[6].worker, trials[5].worker, 'in the other thread');
+  // When trial 6 was claimed, trials 0-4 were complete (each thread runs one trial at a time) and 5 was running:
+  // replaying the GP proposal from exactly that state gives trial 6, so the thread saw trial 5 as pending.
+  const oracle = new BayesianOracle(options);
+  const pending = [...trials.slice(0, 5), { ...trials[5], status: 'running' as const, value: null }];
+  const proposal = oracle.propose({ space: hp.space, trials: pending, direction: 'minimize', rng: new Rng(mix(3, 6)) });
+  assert.deepEqual(proposal, trials[6].hyperparameters, 'the thread proposed trial 6 seeing trial 5 pending');
+  assert.notDeepEqual(trials[6].hyperparameters, trials[5].hyperparameters);
 });
 
 test('GridSearch in threads covers a define-by-run grid once', async () => {
