@@ -66,69 +66,68 @@ export class Constant implements Initializer {
   }
 }
 
+/** Base of the random initializers: a seed gives the initializer its own stream, else the global one is used. */
+abstract class SeededInitializer implements Initializer {
+  abstract readonly className: string;
+  readonly seed?: number;
+  readonly rng: () => Rng;
+  constructor(seed: number | undefined) {
+    this.seed = seed;
+    this.rng = rngFor(seed);
+  }
+  /** One draw from the distribution. */
+  protected abstract sample(rng: Rng): number;
+  protected abstract params(): Record<string, number>;
+  init(shape: Shape): Tensor {
+    const rng = this.rng();
+    return filled(shape, () => this.sample(rng));
+  }
+  getConfig(): Record<string, unknown> {
+    return { ...this.params(), seed: this.seed ?? null };
+  }
+}
+
 /** Uniform in [minval, maxval) (Keras defaults −0.05, 0.05). */
-export class RandomUniform implements Initializer {
+export class RandomUniform extends SeededInitializer {
   readonly className = 'RandomUniform';
   readonly minval: number;
   readonly maxval: number;
-  readonly seed?: number;
-  readonly rng: () => Rng;
   constructor(options: { minval?: number; maxval?: number; seed?: number } = {}) {
+    super(options.seed);
     this.minval = options.minval ?? -0.05;
     this.maxval = options.maxval ?? 0.05;
-    this.seed = options.seed;
-    this.rng = rngFor(options.seed);
   }
-  init(shape: Shape): Tensor {
-    const rng = this.rng();
-    return filled(shape, () => rng.uniform(this.minval, this.maxval));
+  protected sample(rng: Rng): number {
+    return rng.uniform(this.minval, this.maxval);
   }
-  getConfig() {
-    return { minval: this.minval, maxval: this.maxval, seed: this.seed ?? null };
+  protected params() {
+    return { minval: this.minval, maxval: this.maxval };
   }
 }
 
 /** Normal(mean, stddev) (Keras defaults 0, 0.05). */
-export class RandomNormal implements Initializer {
-  readonly className = 'RandomNormal';
+export class RandomNormal extends SeededInitializer {
+  readonly className: string = 'RandomNormal';
   readonly mean: number;
   readonly stddev: number;
-  readonly seed?: number;
-  readonly rng: () => Rng;
   constructor(options: { mean?: number; stddev?: number; seed?: number } = {}) {
+    super(options.seed);
     this.mean = options.mean ?? 0;
     this.stddev = options.stddev ?? 0.05;
-    this.seed = options.seed;
-    this.rng = rngFor(options.seed);
   }
-  init(shape: Shape): Tensor {
-    const rng = this.rng();
-    return filled(shape, () => rng.normal(this.mean, this.stddev));
+  protected sample(rng: Rng): number {
+    return rng.normal(this.mean, this.stddev);
   }
-  getConfig() {
-    return { mean: this.mean, stddev: this.stddev, seed: this.seed ?? null };
+  protected params() {
+    return { mean: this.mean, stddev: this.stddev };
   }
 }
 
-/** Normal redrawn until within two standard deviations of the mean. */
-export class TruncatedNormal implements Initializer {
-  readonly className = 'TruncatedNormal';
-  readonly mean: number;
-  readonly stddev: number;
-  readonly seed?: number;
-  readonly rng: () => Rng;
-  constructor(options: { mean?: number; stddev?: number; seed?: number } = {}) {
-    this.mean = options.mean ?? 0;
-    this.stddev = options.stddev ?? 0.05;
-    this.seed = options.seed;
-    this.rng = rngFor(options.seed);
-  }
-  init(shape: Shape): Tensor {
-    const rng = this.rng();
-    return filled(shape, () => truncated(rng, this.mean, this.stddev));
-  }
-  getConfig() {
-    return { mean: this.mean, stddev: this.stddev, seed: this.seed ?? null };
+/** Normal redrawn until within two standard deviations of the mean (Keras defaults 0, 0.05). */
+export class TruncatedNormal extends RandomNormal {
+  override readonly className = 'TruncatedNormal';
+  protected override sample(rng: Rng): number {
+    return truncated(rng, this.mean, this.stddev);
   }
 }
 
