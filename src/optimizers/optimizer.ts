@@ -422,21 +422,22 @@ function varName(v: Tensor, i: number): string {
 
 /** A gradient's values as a Float32Array of the variable's size (no copy for tensors and Float32Arrays). */
 function gradientData(cls: string, g: GradientLike, v: Tensor, i: number): Float32Array {
-  const where = `${cls}.applyGradients: gradient for variable '${varName(v, i)}' (shape ${formatShape(v.shape)})`;
+  // Built only on error: this runs for every variable at every step.
+  const where = () => `${cls}.applyGradients: gradient for variable '${varName(v, i)}' (shape ${formatShape(v.shape)})`;
   if (g instanceof Tensor) {
-    if (!shapesEqual(g.shape, v.shape)) throw new Error(`${where} has shape ${formatShape(g.shape)}.`);
+    if (!shapesEqual(g.shape, v.shape)) throw new Error(`${where()} has shape ${formatShape(g.shape)}.`);
     return g.data;
   }
   if (g instanceof Float32Array) {
-    if (g.length !== v.size) throw new Error(`${where} has ${g.length} values, expected ${v.size}.`);
+    if (g.length !== v.size) throw new Error(`${where()} has ${g.length} values, expected ${v.size}.`);
     return g;
   }
   let t: Tensor;
   try {
     t = tensor(g as NestedArray);
   } catch (e) {
-    throw new Error(`${where} is not a valid array: ${(e as Error).message}`);
+    throw new Error(`${where()} is not a valid array: ${(e as Error).message}`);
   }
-  if (t.size !== v.size || (t.rank > 1 && !shapesEqual(t.shape, v.shape))) throw new Error(`${where} has shape ${formatShape(t.shape)}.`);
+  if (t.size !== v.size || (t.rank > 1 && !shapesEqual(t.shape, v.shape))) throw new Error(`${where()} has shape ${formatShape(t.shape)}.`);
   return t.data;
 }
