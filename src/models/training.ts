@@ -128,13 +128,17 @@ function sampleWeights(y: Tensor, sampleWeight: TensorLike | undefined, classWei
     }
     w ??= new Float32Array(n).fill(1);
     const cols = y.size / n;
-    for (let i = 0; i < n; i++) {
-      let cls = y.data[i * cols];
-      if (cols > 1) for (let j = 1, best = y.data[i * cols]; j < cols; j++) if (y.data[i * cols + j] > best) ((best = y.data[i * cols + j]), (cls = j));
-      w[i] *= classWeight[Math.round(cls)] ?? 1;
-    }
+    for (let i = 0; i < n; i++) w[i] *= classWeight[classOf(y.data, i, cols)] ?? 1;
   }
   return w ? new Tensor(w, [n]) : null;
+}
+
+/** A sample's class: its label (rounded) for one column, the argmax of its one-hot row otherwise. */
+function classOf(y: Float32Array, row: number, cols: number): number {
+  if (cols === 1) return Math.round(y[row]);
+  let best = 0;
+  for (let j = 1; j < cols; j++) if (y[row * cols + j] > y[row * cols + best]) best = j;
+  return best;
 }
 
 /** Convert and check (x, y) against the model: lengths, finiteness, shapes, label ranges. No state changes. */

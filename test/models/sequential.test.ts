@@ -219,3 +219,12 @@ test('multiclass with softmax and sparse labels learns', async () => {
   const h = await model.fit(x, y, { epochs: 30, batchSize: 16, verbose: 0 });
   assert.ok(h.history.accuracy[29] > 0.95, `${h.history.accuracy[29]}`);
 });
+
+test('classWeight with one-hot targets weighs each sample by its argmax class', async () => {
+  // Zero kernel, bias 0, softmax over 3 classes: every sample's loss is ln 3. Classes of the rows: 0, 2, 1.
+  const model = new Sequential([new Dense(3, { inputDim: 1, kernelInitializer: 'zeros', activation: 'softmax' })]);
+  model.compile({ loss: 'categorical_crossentropy', optimizer: new SGD({ learningRate: 0 }) });
+  const y = [[1, 0, 0], [0, 0, 1], [0, 1, 0]];
+  const h = await model.fit([[1], [2], [3]], y, { epochs: 1, batchSize: 3, verbose: 0, classWeight: { 0: 2, 1: 0, 2: 5 } });
+  assert.ok(Math.abs(h.history.loss[0] - ((2 + 5 + 0) / 3) * Math.log(3)) < 1e-5, `${h.history.loss[0]}`);
+});
