@@ -11,14 +11,33 @@ export function asTensor(x: TensorLike): Tensor {
 
 type Kernel = (x: number, y: number) => number;
 
-/** Elementwise f(a, b) with broadcasting. */
-function elementwise(a: Tensor, b: Tensor, f: Kernel): Tensor {
+type Arith = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * a ∘ b when a has the output's size and b is the same size, a scalar, or repeats over a's trailing dimensions
+ * (a bias), cycling through b: one loop per operator, because the generic loops call f through a call site
+ * shared by every op, which V8 cannot inline.
+ */
+function arithLoop(op: Arith, ad: Float32Array, bd: Float32Array, out: Float32Array): void {
+  const n = out.length, m = bd.length;
+  switch (op) {
+    case 'add': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] + bd[j]; if (++j === m) j = 0; } return;
+    case 'sub': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] - bd[j]; if (++j === m) j = 0; } return;
+    case 'mul': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] * bd[j]; if (++j === m) j = 0; } return;
+    case 'div': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] / bd[j]; if (++j === m) j = 0; } return;
+  }
+}
+
+/** Elementwise f(a, b) with broadcasting; op selects a specialized loop for the common layouts. */
+function elementwise(a: Tensor, b: Tensor, f: Kernel, op?: Arith): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const n = sizeOf(shape);
   const out = new Float32Array(n);
   const ad = a.data;
   const bd = b.data;
-  if (a.size === n && b.size === n) {
+  if (op && a.size === n && (b.size === n || b.size === 1 || broadcastIndex(b.shape, shape).kind === 'suffix')) {
+    arithLoop(op, ad, bd, out);
+  } else if (a.size === n && b.size === n) {
     for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
   } else if (a.size === n && b.size === 1) {
     const bv = bd[0];
@@ -42,27 +61,39 @@ function partial(g: Tensor, a: Tensor, b: Tensor, target: Tensor, d: (x: number,
   return sumToShape(new Tensor(out, shape), target.shape);
 }
 
+/** g·t elementwise for tensors of one size, as a tensor of the given shape. */
+function times(g: Tensor, t: Tensor, shape: readonly number[]): Tensor {
+  const out = new Float32Array(g.size);
+  const gd = g.data, td = t.data;
+  for (let i = 0; i < out.length; i++) out[i] = gd[i] * td[i];
+  return new Tensor(out, shape);
+}
+
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p + q), 'add', [x, y], (g) => [sumToShape(g, x.shape), sumToShape(g, y.shape)]);
+  return withGrad(elementwise(x, y, (p, q) => p + q, 'add'), 'add', [x, y], (g) => [sumToShape(g, x.shape), sumToShape(g, y.shape)]);
 }
 
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p - q), 'sub', [x, y], (g) => [sumToShape(g, x.shape), y.requiresGrad ? sumToShape(neg(g), y.shape) : null]);
+  return withGrad(elementwise(x, y, (p, q) => p - q, 'sub'), 'sub', [x, y], (g) => [sumToShape(g, x.shape), y.requiresGrad ? sumToShape(neg(g), y.shape) : null]);
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p * q), 'mul', [x, y], (g) => [
-    x.requiresGrad ? partial(g, x, y, x, (_p, q, gv) => gv * q) : null,
-    y.requiresGrad ? partial(g, x, y, y, (p, _q, gv) => gv * p) : null,
-  ]);
+  return withGrad(elementwise(x, y, (p, q) => p * q, 'mul'), 'mul', [x, y], (g) => {
+    // Same shapes (the common case): d/dx = g·y and d/dy = g·x, one loop each.
+    const same = x.size === g.size && y.size === g.size;
+    return [
+      x.requiresGrad ? (same ? times(g, y, x.shape) : partial(g, x, y, x, (_p, q, gv) => gv * q)) : null,
+      y.requiresGrad ? (same ? times(g, x, y.shape) : partial(g, x, y, y, (p, _q, gv) => gv * p)) : null,
+    ];
+  });
 }
 
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p / q), 'div', [x, y], (g) => [
+  return withGrad(elementwise(x, y, (p, q) => p / q, 'div'), 'div', [x, y], (g) => [
     x.requiresGrad ? partial(g, x, y, x, (_p, q, gv) => gv / q) : null,
     y.requiresGrad ? partial(g, x, y, y, (p, q, gv) => (-gv * p) / (q * q)) : null,
   ]);
