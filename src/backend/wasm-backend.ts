@@ -1,8 +1,9 @@
 // WebAssembly SIMD128 kernels (compiled from asm/*.ts at npm install into build/descent.wasm).
-// One growing shared memory holds per-thread packing scratch and the operands: matmul copies A and B in,
-// runs the cache-blocked GEMM (asm/gemm.ts), and copies C out. Large products are split by rows or columns
-// across worker threads that instantiate the same module on the same memory; the main thread takes one part
-// and blocks on Atomics.wait until the workers have finished theirs (Backend.matmul is synchronous).
+// One growing shared memory holds the control block, per-thread packing scratch and the operands: matmul copies
+// A and B in, runs the cache-blocked GEMM (asm/gemm.ts), and copies C out. Large products are cut into row or
+// column chunks that the main thread and worker threads (same module, same memory) claim one by one (see
+// wasm-protocol.ts); the main thread then blocks on Atomics.wait until the last chunk is done, since
+// Backend.matmul is synchronous.
 
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
