@@ -139,8 +139,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const t0 = performance.now();
     const ranHere = runChunks(ctl, gen, exports.gemm, scratchBase);
     const tMain = performance.now();
-    for (let done = Atomics.load(ctl, Ctl.Done); done !== chunks; done = Atomics.load(ctl, Ctl.Done)) {
-      Atomics.wait(ctl, Ctl.Done, done, 20);
+    // A worker that died holding a chunk would block us forever: give up after 30 s without progress.
+    let last = Atomics.load(ctl, Ctl.Done), since = performance.now();
+    while (last !== chunks) {
+      Atomics.wait(ctl, Ctl.Done, last, 20);
+      const done = Atomics.load(ctl, Ctl.Done);
+      if (done !== last) (last = done), (since = performance.now());
+      else if (performance.now() - since > 30_000) {
+        stopped = true;
+        throw new Error('matmul: a wasm worker thread stopped responding; later products run on the main thread only.');
+      }
     }
     // On a busy machine a worker can be descheduled in the middle of a chunk, and then the split costs more than
     // it saves. After three products in a row 15% slower than the main thread alone would have been (estimated
