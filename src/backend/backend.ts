@@ -1,5 +1,7 @@
 // The kernel interface under the ops. 'js' is the portable reference; faster backends implement the same contract.
 
+import { jsBackend } from './js-backend.js';
+
 export interface Backend {
   readonly name: string;
   /**
@@ -15,7 +17,8 @@ export interface Backend {
   adam?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void;
 }
 
-const registry = new Map<string, Backend>();
+// The reference kernels are always there, whichever modules were imported (the fast ones register in index.ts).
+const registry = new Map<string, Backend>([['js', jsBackend]]);
 let active: Backend | null = null;
 
 export function registerBackend(backend: Backend): void {
@@ -30,7 +33,7 @@ export function setBackend(name: string): void {
 }
 
 export function getBackend(): Backend {
-  if (!active) active = registry.get('js')!;
+  if (!active) active = jsBackend;
   return active;
 }
 

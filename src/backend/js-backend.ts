@@ -1,6 +1,6 @@
 // Plain TypeScript kernels: the oracle for tests and the fallback when WebAssembly is unavailable.
 
-import { type Backend, registerBackend } from './backend.js';
+import type { Backend } from './backend.js';
 
 export function matmulReference(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate = false): void {
   if (!accumulate) out.fill(0, 0, m * n);
@@ -32,4 +32,3 @@ export function matmulReference(a: Float32Array, b: Float32Array, out: Float32Ar
 }
 
 export const jsBackend: Backend = { name: 'js', matmul: matmulReference };
-registerBackend(jsBackend);
