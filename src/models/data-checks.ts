@@ -37,15 +37,15 @@ export function checkSameLength(x: Tensor, y: Tensor, xName = 'x', yName = 'y'):
 }
 
 /** Rows of a tensor at the given indices, as a new tensor (the batch gather of the training loop). */
-export function takeRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number): Tensor {
+export function takeRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number, into?: Tensor): Tensor {
   const rowSize = t.size / t.shape[0];
-  const out = new Float32Array((end - start) * rowSize);
+  const out = into ? into.data : new Float32Array((end - start) * rowSize);
   for (let i = start; i < end; i++) {
     const r = indices[i];
     if (rowSize === 1) out[i - start] = t.data[r];
     else out.set(t.data.subarray(r * rowSize, (r + 1) * rowSize), (i - start) * rowSize);
   }
-  return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+  return into ?? new Tensor(out, [end - start, ...t.shape.slice(1)]);
 }
 
 /** Contiguous rows [start, end). */

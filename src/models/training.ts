@@ -271,10 +271,20 @@ async function runBatches(
     return batch;
   }
   const n = data.x.shape[0];
+  // Shuffled batches are gathered into buffers reused from step to step (one per array and batch size):
+  // a step consumes its batch before the next one is taken, and nothing keeps it afterwards.
+  const buffers = new Map<string, Tensor>();
+  const take = (t: Tensor, role: string, start: number, end: number): Tensor => {
+    if (!order) return sliceRows(t, start, end);
+    const key = `${role}:${end - start}`;
+    let into = buffers.get(key);
+    if (!into) buffers.set(key, (into = new Tensor(new Float32Array(((end - start) * t.size) / t.shape[0]), [end - start, ...t.shape.slice(1)])));
+    return takeRows(t, order, start, end, into);
+  };
   for (let start = 0; start < n && (stepsLimit === undefined || batch < stepsLimit); start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const take = (t: Tensor) => (order ? takeRows(t, order, start, end) : sliceRows(t, start, end));
-    if ((await step(take(data.x), take(data.y), data.w ? take(data.w) : null, batch++)) === false) break;
+    const w = data.w ? take(data.w, 'w', start, end) : null;
+    if ((await step(take(data.x, 'x', start, end), take(data.y, 'y', start, end), w, batch++)) === false) break;
   }
   return batch;
 }
