@@ -177,7 +177,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     heap.set(k * n === b.length ? b : b.subarray(0, k * n), bP >> 2);
     if (accumulate) heap.set(out.subarray(0, m * n), cP >> 2);
     gemmParallel(aP, bP, cP, m, k, n, transA, transB, accumulate);
-    out.set(heap.subarray(cP >> 2, (cP >> 2) + m * n));
+    const c = cP >> 2;
+    const size = m * n;
+    if (size >= 1024) out.set(heap.subarray(c, c + size));
+    else for (let i = 0; i < size; i++) out[i] = heap[c + i]; // small results: no view allocated per call
   }
 
   function adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void {

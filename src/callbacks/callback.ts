@@ -51,12 +51,41 @@ export class Callback {
   }
 }
 
-/** Calls every callback's hook in order, awaiting async ones. Hooks a callback did not override are skipped cheaply. */
+type HookName = 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd' | 'onPredictBegin' | 'onPredictEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onTrainBatchBegin' | 'onTrainBatchEnd' | 'onTestBatchBegin' | 'onTestBatchEnd';
+type Hook = (this: Callback, a?: number | Logs, b?: Logs) => unknown;
+
+/**
+ * Calls every callback's hook in order, awaiting async ones. Only callbacks that override a hook are called, and
+ * when none of them returns a promise the call is synchronous (returns undefined): the training loop then runs a
+ * step without allocating promises.
+ */
 export class CallbackList {
+  private readonly targets = new Map<string, [Callback, Hook][]>();
+
   constructor(readonly callbacks: Callback[]) {}
 
-  private overridden(name: keyof Callback): Callback[] {
-    return this.callbacks.filter((c) => (c as unknown as Record<string, unknown>)[name] !== (Callback.prototype as unknown as Record<string, unknown>)[name]);
+  private overrides(c: Callback, name: string): boolean {
+    return (c as unknown as Record<string, unknown>)[name] !== (Callback.prototype as unknown as Record<string, unknown>)[name];
+  }
+
+  /** The hooks to call for an event, in callback order; training-batch events also reach Keras's onBatchBegin/End aliases. */
+  private targetsOf(hook: HookName): [Callback, Hook][] {
+    let list = this.targets.get(hook);
+    if (list) return list;
+    list = [];
+    const alias = hook === 'onTrainBatchBegin' ? 'onBatchBegin' : hook === 'onTrainBatchEnd' ? 'onBatchEnd' : null;
+    for (const c of this.callbacks) {
+      const methods = c as unknown as Record<string, Hook>;
+      if (this.overrides(c, hook)) list.push([c, methods[hook]]);
+      if (alias && this.overrides(c, alias)) list.push([c, methods[alias]]);
+    }
+    this.targets.set(hook, list);
+    return list;
+  }
+
+  /** Whether any callback listens to this event (so the loop can skip building its logs). */
+  has(hook: HookName): boolean {
+    return this.targetsOf(hook).length > 0;
   }
 
   setModel(model: CallbackModel): void {
@@ -66,21 +95,23 @@ export class CallbackList {
     for (const c of this.callbacks) c.setParams(params);
   }
 
-  async call(hook: 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd' | 'onPredictBegin' | 'onPredictEnd', logs?: Logs): Promise<void>;
-  async call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onTrainBatchBegin' | 'onTrainBatchEnd' | 'onTestBatchBegin' | 'onTestBatchEnd', index: number, logs?: Logs): Promise<void>;
-  async call(hook: string, a?: number | Logs, b?: Logs): Promise<void> {
-    for (const c of this.callbacks) {
-      const fn = (c as unknown as Record<string, (...args: unknown[]) => unknown>)[hook];
+  call(hook: 'onTrainBegin' | 'onTrainEnd' | 'onTestBegin' | 'onTestEnd' | 'onPredictBegin' | 'onPredictEnd', logs?: Logs): Promise<void> | undefined;
+  call(hook: 'onEpochBegin' | 'onEpochEnd' | 'onTrainBatchBegin' | 'onTrainBatchEnd' | 'onTestBatchBegin' | 'onTestBatchEnd', index: number, logs?: Logs): Promise<void> | undefined;
+  call(hook: HookName, a?: number | Logs, b?: Logs): Promise<void> | undefined {
+    const list = this.targetsOf(hook);
+    for (let i = 0; i < list.length; i++) {
+      const [c, fn] = list[i];
       const r = typeof a === 'number' ? fn.call(c, a, b) : fn.call(c, a);
-      if (r && typeof (r as Promise<void>).then === 'function') await r;
+      if (r && typeof (r as Promise<void>).then === 'function') return this.continueAsync(r as Promise<void>, list, i + 1, a, b);
     }
-    // Keras's onBatchBegin/End aliases, for callbacks that override those names instead.
-    if (hook === 'onTrainBatchBegin' || hook === 'onTrainBatchEnd') {
-      const alias = hook === 'onTrainBatchBegin' ? 'onBatchBegin' : 'onBatchEnd';
-      for (const c of this.overridden(alias)) {
-        const r = (c as unknown as Record<string, (i: number, l?: Logs) => unknown>)[alias].call(c, a as number, b);
-        if (r && typeof (r as Promise<void>).then === 'function') await r;
-      }
+    return undefined;
+  }
+
+  private async continueAsync(pending: Promise<void>, list: [Callback, Hook][], from: number, a?: number | Logs, b?: Logs): Promise<void> {
+    await pending;
+    for (let i = from; i < list.length; i++) {
+      const [c, fn] = list[i];
+      await (typeof a === 'number' ? fn.call(c, a, b) : fn.call(c, a));
     }
   }
 }

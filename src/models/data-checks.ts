@@ -40,10 +40,12 @@ export function checkSameLength(x: Tensor, y: Tensor, xName = 'x', yName = 'y'):
 export function takeRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number, into?: Tensor): Tensor {
   const rowSize = t.size / t.shape[0];
   const out = into ? into.data : new Float32Array((end - start) * rowSize);
+  const src = t.data;
+  // A plain copy loop: subarray() would allocate a view per row.
   for (let i = start; i < end; i++) {
-    const r = indices[i];
-    if (rowSize === 1) out[i - start] = t.data[r];
-    else out.set(t.data.subarray(r * rowSize, (r + 1) * rowSize), (i - start) * rowSize);
+    const from = indices[i] * rowSize;
+    const to = (i - start) * rowSize;
+    for (let j = 0; j < rowSize; j++) out[to + j] = src[from + j];
   }
   return into ?? new Tensor(out, [end - start, ...t.shape.slice(1)]);
 }

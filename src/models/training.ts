@@ -251,7 +251,8 @@ async function runBatches(
   data: Prepared | BatchSource,
   batchSize: number,
   order: ArrayLike<number> | null,
-  step: (xb: Tensor, yb: Tensor, wb: Tensor | null, batch: number) => Promise<boolean | void>,
+  // A step returns false to stop; it returns a promise only when something (a callback, a pause) is asynchronous.
+  step: (xb: Tensor, yb: Tensor, wb: Tensor | null, batch: number) => boolean | void | Promise<boolean | void>,
   model: Sequential,
   stepsLimit?: number,
 ): Promise<number> {
@@ -266,7 +267,9 @@ async function runBatches(
       checkFinite(yb, `batch ${batch} y`);
       model.checkInput(xb, `batch ${batch} x`);
       checkTargets(model, yb, `batch ${batch} y`);
-      if ((await step(xb, yb, null, batch++)) === false) break;
+      let r = step(xb, yb, null, batch++);
+      if (r instanceof Promise) r = await r;
+      if (r === false) break;
     }
     return batch;
   }
@@ -284,7 +287,9 @@ async function runBatches(
   for (let start = 0; start < n && (stepsLimit === undefined || batch < stepsLimit); start += batchSize) {
     const end = Math.min(n, start + batchSize);
     const w = data.w ? take(data.w, 'w', start, end) : null;
-    if ((await step(take(data.x, 'x', start, end), take(data.y, 'y', start, end), w, batch++)) === false) break;
+    let r = step(take(data.x, 'x', start, end), take(data.y, 'y', start, end), w, batch++);
+    if (r instanceof Promise) r = await r;
+    if (r === false) break;
   }
   return batch;
 }
@@ -360,6 +365,8 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   list.setParams({ epochs, steps, samples: nTrain, batchSize, verbose, metrics: validation ? [...logKeys, ...logKeys.map((k) => `val_${k}`)] : logKeys });
   model.stopTraining = false;
   const breathe = makeBreather();
+  const hasBatchBegin = list.has('onTrainBatchBegin');
+  const hasBatchEnd = list.has('onTrainBatchEnd');
 
   await list.call('onTrainBegin');
   let order: Uint32Array | null = null;
@@ -377,13 +384,21 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
       train,
       batchSize,
       shuffle ? order : null,
-      async (xb, yb, wb, batch) => {
-        await list.call('onTrainBatchBegin', batch, { batch, size: xb.shape[0] });
-        trainStep(model, xb, yb, wb, lossTracker, metrics);
-        await list.call('onTrainBatchEnd', batch, metricLogs(lossTracker, metrics));
-        const pause = breathe();
-        if (pause) await pause;
-        return !model.stopTraining;
+      (xb, yb, wb, batch) => {
+        // Synchronous unless a callback or the periodic pause is asynchronous (no promise per step otherwise).
+        const afterBegin = (): boolean | Promise<boolean> => {
+          trainStep(model, xb, yb, wb, lossTracker, metrics);
+          const end = hasBatchEnd ? list.call('onTrainBatchEnd', batch, metricLogs(lossTracker, metrics)) : undefined;
+          const pause = breathe();
+          if (!end && !pause) return !model.stopTraining;
+          return (async () => {
+            await end;
+            await pause;
+            return !model.stopTraining;
+          })();
+        };
+        const begin = hasBatchBegin ? list.call('onTrainBatchBegin', batch, { batch, size: xb.shape[0] }) : undefined;
+        return begin ? begin.then(afterBegin) : afterBegin();
       },
       model,
       options.stepsPerEpoch,
@@ -392,7 +407,7 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
     if (validation && (epoch + 1) % validationFreq === 0) {
       valLossTracker.resetState();
       for (const m of valMetrics) m.metric.resetState();
-      await runBatches(validation, options.validationBatchSize ?? batchSize, null, async (xb, yb, wb) => testStep(model, xb, yb, wb, valLossTracker, valMetrics), model);
+      await runBatches(validation, options.validationBatchSize ?? batchSize, null, (xb, yb, wb) => testStep(model, xb, yb, wb, valLossTracker, valMetrics), model);
       Object.assign(logs, metricLogs(valLossTracker, valMetrics, 'val_'));
     }
     await list.call('onEpochEnd', epoch, logs);
@@ -425,7 +440,7 @@ export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSou
     async (xb, yb, wb, batch) => {
       await list.call('onTestBatchBegin', batch);
       testStep(model, xb, yb, wb, lossTracker, metrics);
-      await list.call('onTestBatchEnd', batch, metricLogs(lossTracker, metrics));
+      if (list.has('onTestBatchEnd')) await list.call('onTestBatchEnd', batch, metricLogs(lossTracker, metrics));
     },
     model,
   );
