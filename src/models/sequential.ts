@@ -288,14 +288,15 @@ export class Sequential {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
 
-  /** Print (or return, with printFn) Keras's summary table. */
+  /** Print Keras's summary table (printFn, as Keras's print_fn, gets one line per call) and return it. */
   summary(options: { lineLength?: number; printFn?: (line: string) => void } = {}): string {
     const text = summaryTable(
       this.name,
       this.layers.map((layer, i) => ({ layer, outputShape: this.outputShapes[i] ?? null })),
       options.lineLength,
     );
-    (options.printFn ?? console.log)(text);
+    if (options.printFn) for (const line of text.split('\n')) options.printFn(line);
+    else console.log(text);
     return text;
   }
 

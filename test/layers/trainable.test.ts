@@ -19,8 +19,8 @@ for (const fastPath of [true, false]) {
     let after = snapshot(m);
     assert.deepEqual(after[0], before[0], 'frozen kernel unchanged');
     assert.notDeepEqual(after[2], before[2], 'trainable kernel moved');
-    let lines: string[] = [];
-    m.summary({ printFn: (t) => (lines = t.split('\n')) });
+    const lines: string[] = [];
+    m.summary({ printFn: (t) => lines.push(t) });
     assert.ok(lines.includes('Trainable params: 4') && lines.includes('Non-trainable params: 9'), lines.join('\n'));
 
     m.layers[0].trainable = true;
