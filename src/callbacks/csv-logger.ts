@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Callback, type Logs } from './callback.js';
+import { writeFileAtomic, appendFileDurable } from '../io/atomic-file.js';
 import { checkKeys } from '../schedules/schedule.js';
 
 export interface CSVLoggerOptions {
@@ -12,29 +13,6 @@ export interface CSVLoggerOptions {
   separator?: string;
   /** Append to an existing file (header written only if the file is empty). Default false. */
   append?: boolean;
-}
-
-/** Write a whole file atomically: temp file in the same directory, fsync, rename. */
-export function writeFileAtomic(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
-function appendDurable(file: string, content: string): void {
-  const fd = fs.openSync(file, 'a');
-  try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export class CSVLogger extends Callback {
@@ -81,6 +59,6 @@ export class CSVLogger extends Callback {
       this.writeHeader = false;
     }
     out += [epoch, ...this.keys.map((k) => logs[k] ?? 'NA')].map((v) => this.cell(v)).join(this.separator) + '\r\n';
-    appendDurable(this.filename, out);
+    appendFileDurable(this.filename, out);
   }
 }

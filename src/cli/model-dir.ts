@@ -13,7 +13,7 @@ import type { Scaler } from '../data/scalers.js';
 import { saveModel } from '../io/save.js';
 import { loadModel } from '../io/load.js';
 import { getModelMetadata } from '../io/metadata.js';
-import { writeFileAtomic } from '../report/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 
 export const HISTORY_FILE = 'history.json';
 export const REPORT_FILE = 'report.html';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { buildReportModel, fmt, type ReportInput, type ReportModel } from './report-model.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 
 export type { ReportInput } from './report-model.js';
 

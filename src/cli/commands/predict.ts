@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import { transformCsv } from '../../data/csv.js';
-import { writeFileAtomic } from '../../report/atomic-write.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import { parse, stringOption, type OptionSpec } from '../args.js';
 import { loadModelDir, preprocessingOf } from '../model-dir.js';
 import type { CliContext } from '../context.js';
