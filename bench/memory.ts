@@ -6,7 +6,8 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
-import { Sequential, Dense, Adam, setSeed, Rng } from '../src/index.js';
+import { tensor } from '../src/index.js';
+import { chapterData, chapterModel } from './workloads.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -27,13 +28,11 @@ function heapAfterGc(): number {
 }
 
 async function run(fastPath: boolean): Promise<void> {
-  setSeed(1);
-  const rng = new Rng(2);
-  const x = Array.from({ length: 100 }, () => Array.from({ length: 8 }, () => rng.normal()));
-  const y = x.map((r) => (r[0] + r[1] > 0 ? 1 : 0));
-  const model = new Sequential([new Dense(32, { inputDim: 8, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+  const data = chapterData();
+  const x = tensor(data.x, [100, 8]);
+  const y = tensor(data.y, [100, 1]);
+  const model = chapterModel('adam');
   model.fastPath = fastPath;
-  model.compile({ loss: 'binary_crossentropy', optimizer: new Adam({ learningRate: 0.01 }), metrics: ['accuracy'] });
   await model.fit(x, y, { epochs: 100, batchSize: 10, verbose: 0 }); // warm-up: 1000 steps
   const semi = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
   const rounds = Math.max(1, Math.round(totalSteps / 10_000));

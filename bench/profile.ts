@@ -8,7 +8,8 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { Sequential, Dense, Adam, SGD, setSeed, tensor, Rng } from '../src/index.js';
+import { tensor } from '../src/index.js';
+import { chapterData, mlpData, chapterModel, mlpModel } from './workloads.js';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
 
@@ -42,18 +43,10 @@ async function warmedUp(): Promise<void> {
 }
 
 async function run(workload: string): Promise<void> {
-  const rng = new Rng(3);
   if (workload === 'mlp') {
     const n = 10000;
-    const x = new Float32Array(n * 784).map(() => rng.next());
-    const y = new Float32Array(n * 10);
-    for (let i = 0; i < n; i++) y[i * 10 + Math.floor(rng.next() * 10)] = 1;
-    setSeed(1);
-    const model = new Sequential();
-    model.add(new Dense(256, { inputDim: 784, activation: 'relu' }));
-    model.add(new Dense(128, { activation: 'relu' }));
-    model.add(new Dense(10, { activation: 'softmax' }));
-    model.compile({ loss: 'categorical_crossentropy', optimizer: new Adam({ learningRate: 0.001 }) });
+    const { x, y } = mlpData(n);
+    const model = mlpModel();
     for (let r = 0; r < 3; r++) {
       const t = performance.now();
       await model.fit(tensor(x, [n, 784]), tensor(y, [n, 10]), { epochs: 1, batchSize: 128, verbose: 0 });
@@ -62,15 +55,10 @@ async function run(workload: string): Promise<void> {
     }
     return;
   }
-  const x = new Float32Array(800).map(() => rng.normal(0, 1));
-  const y = new Float32Array(100).map((_, i) => (x[i * 8] - x[i * 8 + 1] > 0 ? 1 : 0));
+  const { x, y } = chapterData();
   const sgd = workload === 'sgd1';
   for (let r = 0; r < (sgd ? 3 : 10); r++) {
-    setSeed(1);
-    const model = new Sequential();
-    model.add(new Dense(32, { inputDim: 8, activation: 'relu' }));
-    model.add(new Dense(1, { activation: 'sigmoid' }));
-    model.compile({ loss: 'binary_crossentropy', optimizer: sgd ? new SGD({ learningRate: 0.01, momentum: 0.9 }) : new Adam({ learningRate: 0.01 }) });
+    const model = chapterModel(sgd ? 'sgdm' : 'adam');
     const t = performance.now();
     await model.fit(tensor(x, [100, 8]), tensor(y, [100, 1]), { epochs: 150, batchSize: sgd ? 1 : 10, verbose: 0 });
     const ms = performance.now() - t;

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { Sequential, Dense, Adam, SGD, setSeed, tensor, Rng } from '../src/index.js';
+import { tensor, Rng } from '../src/index.js';
+import { randn, chapterData, mlpData, chapterModel, mlpModel } from './workloads.js';
 import { setBackend, getBackend, registerBackend, createWasmBackend, jsBackend, wasmBackend } from '../src/backend/index.js';
 
 const args = process.argv.slice(2);
@@ -124,34 +125,6 @@ function printRow(row: Row): void {
 
 // ---------------------------------------------------------------- data
 
-function randn(rng: Rng, n: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.normal(0, 1);
-  return a;
-}
-
-/** 100x8 features and 0/1 labels from a noisy linear rule (the chapter's data size). */
-function chapterData(): { x: Float32Array; y: Float32Array } {
-  const rng = new Rng(3);
-  const x = randn(rng, 100 * 8);
-  const y = new Float32Array(100);
-  for (let i = 0; i < 100; i++) {
-    let z = 0;
-    for (let j = 0; j < 8; j++) z += x[i * 8 + j] * (j % 2 ? 0.7 : -0.4);
-    y[i] = z + 0.3 * rng.normal(0, 1) > 0 ? 1 : 0;
-  }
-  return { x, y };
-}
-
-function mlpData(n: number): { x: Float32Array; y: Float32Array } {
-  const rng = new Rng(5);
-  const x = new Float32Array(n * 784);
-  for (let i = 0; i < x.length; i++) x[i] = rng.next();
-  const y = new Float32Array(n * 10);
-  for (let i = 0; i < n; i++) y[i * 10 + Math.floor(rng.next() * 10)] = 1;
-  return { x, y };
-}
-
 // ---------------------------------------------------------------- sections
 
 type FitSpec = { name: string; optimizer: 'adam' | 'sgdm'; batch: number; reps: number; tfReps: number };
@@ -170,11 +143,7 @@ async function fitSection(): Promise<void> {
       if (col === 'descent-1t') continue; // small models never reach the thread threshold
       setBackend(backend);
       const times = await timeRuns(async () => {
-        setSeed(1);
-        const model = new Sequential();
-        model.add(new Dense(32, { inputDim: 8, activation: 'relu' }));
-        model.add(new Dense(1, { activation: 'sigmoid' }));
-        model.compile({ loss: 'binary_crossentropy', optimizer: spec.optimizer === 'adam' ? new Adam({ learningRate: 0.01 }) : new SGD({ learningRate: 0.01, momentum: 0.9 }) });
+        const model = chapterModel(spec.optimizer);
         const t = performance.now();
         await model.fit(tensor(x, [100, 8]), tensor(y, [100, 1]), { epochs: 150, batchSize: spec.batch, verbose: 0 });
         return (performance.now() - t) / 1000;
@@ -215,12 +184,7 @@ async function mlpSection(): Promise<void> {
   for (const [col, backend] of Object.entries(descentBackends)) {
     if (!backend) { row.cells[col] = { skipped: 'wasm unavailable' }; continue; }
     setBackend(backend);
-    setSeed(1);
-    const model = new Sequential();
-    model.add(new Dense(256, { inputDim: 784, activation: 'relu' }));
-    model.add(new Dense(128, { activation: 'relu' }));
-    model.add(new Dense(10, { activation: 'softmax' }));
-    model.compile({ loss: 'categorical_crossentropy', optimizer: new Adam({ learningRate: 0.001 }) });
+    const model = mlpModel();
     const xt = tensor(x, [n, 784]), yt = tensor(y, [n, 10]);
     const reps = col === 'descent-js' ? 1 : quick ? 3 : 5;
     const times = await timeRuns(() => model.fit(xt, yt, { epochs: 1, batchSize: 128, verbose: 0 }), reps, quick ? 10 : 30, col !== 'descent-js');
