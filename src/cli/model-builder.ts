@@ -13,7 +13,7 @@
 //     "loss": "...", "optimizer": "adam" | { "className": "Adam", "config": {...} }, "learningRate": 0.001,
 //     "metrics": ["accuracy"], "epochs": 100, "batchSize": 32 }
 
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../io/json-file.js';
 import { Sequential } from '../models/sequential.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout, InputLayer } from '../layers/core.js';
@@ -57,19 +57,7 @@ export function defaultHidden(inputs: number): number[] {
 
 /** Read and check a spec file; errors name the file and the key. */
 export function readModelSpec(path: string): ModelSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`Model spec file not found: ${path}`);
-  }
-  let spec: unknown;
-  try {
-    spec = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`Model spec ${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  return checkModelSpec(spec, path);
+  return checkModelSpec(readJsonFile(path, 'Model spec'), path);
 }
 
 export function checkModelSpec(spec: unknown, where: string): ModelSpec {

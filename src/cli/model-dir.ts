@@ -5,7 +5,8 @@
 //   report.html    learning curves (descent report <dir> writes it again)
 // Any model saved with saveModel(model, dir, { encoders, scalers: { x } }) works with predict/evaluate too.
 
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readJsonFile } from '../io/json-file.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, relative, isAbsolute } from 'node:path';
 import type { Sequential } from '../models/sequential.js';
 import type { CsvEncoders, Task } from '../data/csv.js';
@@ -91,12 +92,7 @@ export function preprocessingOf(model: Sequential, dir: string): Preprocessing {
 }
 
 export function readHistory(path: string): SavedHistory {
-  let h: SavedHistory;
-  try {
-    h = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(existsSync(path) ? `${path} is not valid JSON: ${(e as Error).message}` : `History file not found: ${path}`);
-  }
+  let h = readJsonFile(path, 'History') as SavedHistory;
   // Keras users dump history.history itself: { "loss": [...], "val_loss": [...] }.
   const raw = h as unknown as Record<string, unknown>;
   if (raw && typeof raw === 'object' && !('history' in raw) && Object.keys(raw).length > 0 && Object.values(raw).every(Array.isArray)) {

@@ -9,7 +9,7 @@
 // Names the model reads: layers, units, units_<i> (hidden layer i, 1-based), activation, dropout, optimizer,
 // learningRate (or lr).
 
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../io/json-file.js';
 import type { Task } from '../data/csv.js';
 import { Sequential } from '../models/sequential.js';
 import { Dense } from '../layers/dense.js';
@@ -31,18 +31,7 @@ export type Definition =
 
 /** Read space.json; errors name the file and the parameter. */
 export function readSpace(path: string): Record<string, Definition> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`Search space file not found: ${path}`);
-  }
-  let space: unknown;
-  try {
-    space = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`Search space ${path} is not valid JSON: ${(e as Error).message}`);
-  }
+  const space = readJsonFile(path, 'Search space');
   if (!space || typeof space !== 'object' || Array.isArray(space)) throw new Error(`Search space ${path} must be a JSON object mapping names to definitions.`);
   const s = space as Record<string, Definition>;
   if (Object.keys(s).length === 0) throw new Error(`Search space ${path} is empty.`);

@@ -14,7 +14,7 @@
 //     "threads": 2                         worker threads in this process (default 1)
 //   }
 
-import * as fs from 'node:fs';
+import { readJsonFile } from '../../io/json-file.js';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StudyStorage, TrialRecord } from '../trial.js';
@@ -65,19 +65,7 @@ export function checkSpec(raw: unknown, file?: string): TuneWorkerSpec {
 }
 
 export function readSpec(file: string): TuneWorkerSpec {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read tune spec ${file}: ${(e as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`tune spec ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  const spec = checkSpec(raw, file);
+  const spec = checkSpec(readJsonFile(file, 'Tune spec'), file);
   return { ...spec, baseDir: spec.baseDir ?? path.dirname(path.resolve(file)) };
 }
 
