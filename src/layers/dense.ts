@@ -71,6 +71,7 @@ export class Dense extends Layer {
     if (inputDim === null || inputDim === undefined) throw new Error(`Dense '${this.name}': the last dimension of the input must be known, got ${JSON.stringify(inputShape)}.`);
     this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer, this.kernelRegularizer);
     if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, this.biasRegularizer);
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
     this.built = true;
   }
 
