@@ -11,9 +11,10 @@ export { setBackend, getBackend, listBackends, type Backend } from './backend/ba
 import './backend/index.js'; // registers 'js' and 'wasm', selects wasm when it instantiates
 
 // layers, activations, initializers, regularizers
-export { Layer, registerLayer, layerFromConfig, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export { Layer, registerLayer, layerFromConfig, SymbolicTensor, Node, type LayerArgs, type SymbolicShape, type InputSpec } from './layers/layer.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Activation, Dropout, Flatten, InputLayer, Input, type DropoutArgs } from './layers/core.js';
+export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, type ConcatenateArgs, type DotArgs } from './layers/merge.js';
 export { activations, getActivation } from './activations/index.js';
 export * as initializers from './initializers/index.js';
 export { getInitializer } from './initializers/index.js';
@@ -26,8 +27,10 @@ export * as metrics from './metrics/index.js';
 export { Metric, getMetric, Precision, Recall, AUC } from './metrics/index.js';
 
 // models and the training loop
-export { Sequential, type CompileOptions } from './models/sequential.js';
-export type { FitOptions, EvaluateOptions } from './models/training.js';
+export { Model, type ModelArgs, type Predictions } from './models/model.js';
+export { Sequential } from './models/sequential.js';
+export type { CompileOptions, Compiled, CompiledOutput } from './models/compile.js';
+export type { FitOptions, EvaluateOptions, ModelData, TrainableModel } from './models/training.js';
 export { Callback, CallbackList, type Logs, type TrainParams } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 export { ProgbarLogger } from './callbacks/progbar.js';

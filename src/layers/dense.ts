@@ -64,6 +64,7 @@ export class Dense extends Layer {
     this.kernelRegularizer = getRegularizer(options.kernelRegularizer);
     this.biasRegularizer = getRegularizer(options.biasRegularizer);
     this.activityRegularizer = getRegularizer(options.activityRegularizer);
+    this.inputSpec = { minNdim: 2 };
   }
 
   override build(inputShape: SymbolicShape): void {
