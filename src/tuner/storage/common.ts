@@ -12,6 +12,8 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
 export interface StorageOptions {
   /** Milliseconds without a sign of life after which a running trial counts as abandoned. Default STALE_AFTER_MS. */
   staleAfterMs?: number;
+  /** PostgreSQL: how long transient failures (connection refused or reset, server restarting) are retried. Default 60000. */
+  retryForMs?: number;
 }
 
 export function checkStudyName(name: unknown, where: string): asserts name is string {

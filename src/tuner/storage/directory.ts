@@ -2,6 +2,7 @@
 // them loses no completed trial.
 //
 //   <root>/<study>/study.json     name, direction, space, createdAt; created once, atomically (temp file, fsync, link)
+//   <root>/<study>/trials/<id>/checkpoint.weights   the trial's best-epoch weights (temp file, fsync, rename)
 //   <root>/<study>/journal.jsonl  append-only events, one JSON object per line:
 //        claim {id, worker, host, pid, hp, at, nonce} | int {id, step, value, at} | hb {id, at} | end {id, outcome, at}
 //
@@ -24,6 +25,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import type { Direction, HyperparameterValues, StudyInfo, StudyStorage, TrialOutcome, TrialRecord } from '../trial.js';
 import {
   HOST, Liveness, PID, STALE_AFTER_MS, StorageOptions, abandonedReason, checkDirection, checkHyperparameters,
@@ -133,6 +135,27 @@ export class DirectoryStorage implements StudyStorage {
     const s = this.load(study, 'DirectoryStorage.getTrials');
     this.read(s);
     return s.trials.slice();
+  }
+
+  async saveCheckpoint(study: string, trialId: number, data: Uint8Array): Promise<void> {
+    const s = this.load(study, 'DirectoryStorage.saveCheckpoint');
+    this.read(s);
+    if (!s.trials[trialId]) throw trialNotFound(study, trialId, 'DirectoryStorage.saveCheckpoint');
+    writeFileAtomic(this.checkpointFile(s, trialId), data);
+  }
+
+  async loadCheckpoint(study: string, trialId: number): Promise<Uint8Array | null> {
+    const s = this.load(study, 'DirectoryStorage.loadCheckpoint');
+    try {
+      return new Uint8Array(fs.readFileSync(this.checkpointFile(s, trialId)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  private checkpointFile(s: Study, trialId: number): string {
+    return path.join(s.dir, 'trials', String(trialId), 'checkpoint.weights');
   }
 
   async listStudies(): Promise<StudyInfo[]> {

@@ -5,6 +5,7 @@
 //   descent_trials(study_id, number, worker, host, pid, hyperparameters, status, value, "values", history, error,
 //                  started_at, finished_at, heartbeat_at, space)              PRIMARY KEY (study_id, number)
 //   descent_trial_intermediate(study_id, number, step, value)                PRIMARY KEY (study_id, number, step)
+//   descent_trial_checkpoints(study_id, number, data BYTEA)                  the trial's best-epoch weights
 // JSON columns are TEXT holding descent's JSON (non-finite numbers tagged); times are the server's clock in ms, so
 // that heartbeats from machines with skewed clocks compare fairly.
 //
@@ -63,6 +64,13 @@ CREATE TABLE IF NOT EXISTS descent_trial_intermediate (
   step INTEGER NOT NULL,
   value DOUBLE PRECISION NOT NULL,
   PRIMARY KEY (study_id, number, step),
+  FOREIGN KEY (study_id, number) REFERENCES descent_trials(study_id, number) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS descent_trial_checkpoints (
+  study_id INTEGER NOT NULL,
+  number INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (study_id, number),
   FOREIGN KEY (study_id, number) REFERENCES descent_trials(study_id, number) ON DELETE CASCADE
 );`;
 
@@ -218,6 +226,21 @@ export class PostgresStorage implements StudyStorage {
     checkStudyName(study, 'PostgresStorage.getTrials');
     const { id } = await this.study(this.pool, study, 'PostgresStorage.getTrials');
     return (await this.trials(this.pool, id, study)).trials;
+  }
+
+  async saveCheckpoint(study: string, trialId: number, data: Uint8Array): Promise<void> {
+    const { id } = await this.study(this.pool, study, 'PostgresStorage.saveCheckpoint');
+    const r = await this.pool.query(
+      `INSERT INTO descent_trial_checkpoints (study_id, number, data) SELECT $1, $2, $3
+       WHERE EXISTS (SELECT 1 FROM descent_trials WHERE study_id = $1 AND number = $2)
+       ON CONFLICT (study_id, number) DO UPDATE SET data = EXCLUDED.data`, [id, trialId, Buffer.from(data)]);
+    if (r.rowCount === 0) throw trialNotFound(study, trialId, 'PostgresStorage.saveCheckpoint');
+  }
+
+  async loadCheckpoint(study: string, trialId: number): Promise<Uint8Array | null> {
+    const { id } = await this.study(this.pool, study, 'PostgresStorage.loadCheckpoint');
+    const r = await this.pool.query<{ data: Buffer }>(`SELECT data FROM descent_trial_checkpoints WHERE study_id = $1 AND number = $2`, [id, trialId]);
+    return r.rowCount === 0 ? null : new Uint8Array(r.rows[0].data);
   }
 
   async listStudies(): Promise<StudyInfo[]> {

@@ -104,6 +104,8 @@ export function withFinishHook(storage: StudyStorage, onFinished?: (t: TrialReco
       return t;
     },
     getTrials: (...a) => storage.getTrials(...a),
+    ...(storage.saveCheckpoint ? { saveCheckpoint: (...a: [string, number, Uint8Array]) => storage.saveCheckpoint!(...a) } : {}),
+    ...(storage.loadCheckpoint ? { loadCheckpoint: (...a: [string, number]) => storage.loadCheckpoint!(...a) } : {}),
     listStudies: () => storage.listStudies(),
     close: () => storage.close(),
   };
