@@ -44,16 +44,24 @@ export const RETRY_KEY = 'tuner/retry_of';
 export const isAbandoned = (t: TrialRecord): boolean => t.status === 'failed' && (t.error ?? '').startsWith('abandoned:');
 
 /**
- * Crash-resume, the same for every algorithm (Keras Tuner re-runs an interrupted trial): the first abandonment of a
- * trial is superseded by one re-run of its values (`retry`, to claim before anything else), and the oracle and the
- * maxTrials count see the `live` trials, without the superseded ones. A retry that is abandoned again stays failed.
+ * Crash-resume, the same for every algorithm (Keras Tuner re-runs an interrupted trial): an abandoned trial that was
+ * the first of its configuration is superseded by one re-run of its values (`retry`, to claim before anything else,
+ * until a trial marked as its retry or a later trial of the same configuration exists), and the oracle and the
+ * maxTrials count see the `live` trials, without the superseded ones. A second abandonment stays failed.
  */
 export function resumePlan(trials: readonly TrialRecord[]): { retry: TrialRecord | null; live: TrialRecord[] } {
+  const configKey = (t: TrialRecord) => JSON.stringify(Object.entries(t.hyperparameters).filter(([k]) => k !== RETRY_KEY).sort(([a], [b]) => (a < b ? -1 : 1)));
   const retried = new Set(trials.map((t) => t.hyperparameters[RETRY_KEY]).filter((v) => typeof v === 'number'));
+  const count = new Map<string, number>();
+  for (const t of trials) count.set(configKey(t), (count.get(configKey(t)) ?? 0) + 1);
+  const first = new Set<string>();
   let retry: TrialRecord | null = null;
   const live = trials.filter((t) => {
-    if (!isAbandoned(t) || RETRY_KEY in t.hyperparameters) return true;
-    if (!retried.has(t.id)) retry ??= t;
+    const k = configKey(t);
+    const isFirst = !first.has(k);
+    first.add(k);
+    if (!isFirst || !isAbandoned(t) || RETRY_KEY in t.hyperparameters) return true;
+    if (!retried.has(t.id) && count.get(k) === 1) retry ??= t;
     return false;
   });
   return { retry, live };

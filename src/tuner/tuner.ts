@@ -18,7 +18,7 @@ import type { Pruner } from './pruner.js';
 import { formatSummary, meanStd } from './results.js';
 import { type Rows, kFolds } from './folds.js';
 import { BestEpoch, type WeightsCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreWeights } from './checkpoint.js';
-import { openStorage, type StorageOptions } from './storage/index.js';
+import { HEARTBEAT_INTERVAL_MS, STALE_AFTER_MS, openStorage, type StorageOptions } from './storage/index.js';
 import { keepAlive, runConcurrent } from './workers/concurrent.js';
 import type { ThreadTarget } from './workers/index.js';
 
@@ -271,7 +271,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
       if (claimed === null) throw new Error(`${this.constructor.name}.ask: study '${this.study}' is finished (${this.endReason()}).`);
       if (claimed !== 'wait') {
         // The evaluation happens elsewhere: keep the trial alive until tell(), so it is not taken for abandoned.
-        claimed.stopHeartbeat = keepAlive(await this.storage(), this.study!, claimed.id);
+        claimed.stopHeartbeat = keepAlive(await this.storage(), this.study!, claimed.id, this.heartbeatMs());
         return claimed;
       }
       await sleep(delay);
@@ -404,6 +404,11 @@ export class Tuner<M extends TunableModel = TunableModel> {
     const storage = await this.storagePromise;
     this.storagePromise = null; // reopened on next use
     await storage.close();
+  }
+
+  /** Heartbeats renew a running trial's lease several times within staleAfterMs. */
+  private heartbeatMs(): number {
+    return Math.min(HEARTBEAT_INTERVAL_MS, (this.options.storageOptions?.staleAfterMs ?? STALE_AFTER_MS) / 4);
   }
 
   private storage(): Promise<StudyStorage> {
@@ -544,7 +549,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
         return true;
       }
       delays.delete(slot);
-      const stop = keepAlive(storage, this.study!, trial.id);
+      const stop = keepAlive(storage, this.study!, trial.id, this.heartbeatMs());
       const studyParams = new Set(trial.hyperparameters.space.map((p) => p.name)); // known before the trial ran
       let outcome: TrialOutcome;
       let abort: unknown = null;
