@@ -351,10 +351,19 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     await saver(this, dir, options);
   }
 
-  /** The index of a node among this model's calls of its layer (Keras's node index in inbound_nodes). */
+  /**
+   * Whether files count a node of this model's own before its calls in an outer model (Keras 2 / TF.js: a model
+   * built with its own inputs has node 0 linking them to its outputs, so its first call there is node 1).
+   */
+  get ownsFirstNode(): boolean {
+    return true;
+  }
+
+  /** The index of a node among this model's calls of its layer, as files number it (Keras's node index in inbound_nodes). */
   protected nodeIndex(node: Node): number {
     if (node.layer instanceof InputLayer) return 0;
-    return node.layer.inboundNodes.filter((n) => this.nodes.includes(n)).indexOf(node);
+    const offset = node.layer instanceof Model && node.layer.ownsFirstNode ? 1 : 0;
+    return offset + node.layer.inboundNodes.filter((n) => this.nodes.includes(n)).indexOf(node);
   }
 
   /** Rows of the summary table: each layer's calls and what they are connected to. */
@@ -402,7 +411,8 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
       const layer = layerFromConfig(e.className, { ...e.config, name: e.config?.name ?? e.name });
       if (layers.has(layer.name)) throw new Error(`two layers are named '${layer.name}'.`);
       layers.set(layer.name, layer);
-      made.set(layer.name, layer instanceof InputLayer ? [[layer.output]] : []);
+      // A nested model with its own inputs counts its own node first (see ownsFirstNode).
+      made.set(layer.name, layer instanceof InputLayer ? [[layer.output]] : layer instanceof Model && layer.ownsFirstNode ? [[]] : []);
     }
     const tensorOf = (ref: unknown): SymbolicTensor | undefined => {
       const [name, node, index] = ref as [string, number, number];

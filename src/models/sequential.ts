@@ -75,6 +75,11 @@ export class Sequential extends Model<SymbolicTensor> {
     this.setGraph(input.output, x);
   }
 
+  /** Keras 2 / TF.js: a Sequential with a known input shape (always written to its config) has a node of its own. */
+  override get ownsFirstNode(): boolean {
+    return this.isBuilt;
+  }
+
   protected override graphLayers(): Layer[] {
     return this.layers;
   }
@@ -130,7 +135,10 @@ export class Sequential extends Model<SymbolicTensor> {
   /** { name, layers: [{ className, config }] }, the declared input first (Keras's Sequential config). */
   override getConfig(): { name: string; layers: { className: string; config: Record<string, unknown> }[] } {
     const stack = this.inputLayer ? [this.inputLayer, ...this.layers] : this.layers;
-    return { name: this.name, layers: stack.map((l) => ({ className: l.className, config: l.getConfig() })) };
+    const layers = stack.map((l) => ({ className: l.className, config: l.getConfig() }));
+    // A wired model's input shape goes into the first layer's config (TF.js needs it to rebuild the model).
+    if (this.isBuilt && layers.length && layers[0].config.batchInputShape === undefined) layers[0].config = { ...layers[0].config, batchInputShape: this.inputs[0].shape };
+    return { name: this.name, layers };
   }
 
   /** A Sequential model from its config ({ name, layers } or a list of layers); wired when the first layer has an input shape. */
