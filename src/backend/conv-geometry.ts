@@ -100,6 +100,13 @@ export function transposedOutputSize(inSize: readonly number[], kernel: readonly
   });
 }
 
+/** Output length of one spatial dimension (null stays null), as convGeometry computes it; 0 or less when the window does not fit. */
+export function windowOutputLength(n: number | null, kernel: number, stride: number, dilation: number, padding: Padding): number | null {
+  if (n === null) return null;
+  const k = (kernel - 1) * dilation + 1;
+  return padding === 'valid' ? Math.floor((n - k) / stride) + 1 : Math.ceil(n / stride);
+}
+
 function formatSizes(v: readonly number[]): string {
   return v.join('×');
 }
