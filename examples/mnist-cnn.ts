@@ -3,7 +3,7 @@
 // MaxPooling 2, Flatten, Dropout 0.5, Dense 10 softmax; Adam; batch 128; Keras progress lines.
 // Run: npm run build && node dist/examples/mnist-cnn.js [epochs]   (MNIST_TRAIN / MNIST_TEST shrink the data)
 
-import { Sequential, Conv2D, MaxPooling2D, Flatten, Dropout, Dense, setSeed, loadMnist, ops, type Tensor } from 'descent';
+import { Sequential, Conv2D, MaxPooling2D, Flatten, Dropout, Dense, setSeed, loadMnist, ops, type Tensor } from 'descent-ml';
 
 const epochs = Number(process.argv[2] ?? 15);
 const trainSize = Number(process.env.MNIST_TRAIN ?? 8000);
