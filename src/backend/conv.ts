@@ -38,6 +38,8 @@ export function im2col(g: ConvGeometry, x: Float32Array, n0: number, n1: number,
   const [D, H, W] = g.inSize, [OD, OH, OW] = g.outSize, [KD, KH, KW] = g.kernel;
   const [sd, sh, sw] = g.strides, [dd, dh, dw] = g.dilations, [pd, ph, pw] = g.padBefore;
   const Cin = g.inChannels, cg = Cin / g.groups, c0 = grp * cg;
+  // One group and no dilation along W: a kernel row reads KW·Cin consecutive input values.
+  const contiguous = g.groups === 1 && dw === 1, run = KW * Cin;
   let dst = 0;
   for (let n = n0; n < n1; n++)
     for (let od = 0; od < OD; od++)
@@ -49,8 +51,16 @@ export function im2col(g: ConvGeometry, x: Float32Array, n0: number, n1: number,
               const ih = oh * sh - ph + kh * dh;
               const rowOk = id >= 0 && id < D && ih >= 0 && ih < H;
               const base = ((n * D + id) * H + ih) * W;
+              const iw0 = ow * sw - pw;
+              if (rowOk && contiguous && iw0 >= 0 && iw0 + KW <= W) {
+                // The whole kernel row is inside the input: one contiguous run of KW·Cin values.
+                const src = (base + iw0) * Cin;
+                for (let c = 0; c < run; c++) col[dst + c] = x[src + c];
+                dst += run;
+                continue;
+              }
               for (let kw = 0; kw < KW; kw++) {
-                const iw = ow * sw - pw + kw * dw;
+                const iw = iw0 + kw * dw;
                 if (rowOk && iw >= 0 && iw < W) {
                   const src = (base + iw) * Cin + c0;
                   for (let c = 0; c < cg; c++) col[dst + c] = x[src + c];
@@ -66,6 +76,7 @@ export function col2im(g: ConvGeometry, col: Float32Array, n0: number, n1: numbe
   const [D, H, W] = g.inSize, [OD, OH, OW] = g.outSize, [KD, KH, KW] = g.kernel;
   const [sd, sh, sw] = g.strides, [dd, dh, dw] = g.dilations, [pd, ph, pw] = g.padBefore;
   const Cin = g.inChannels, cg = Cin / g.groups, c0 = grp * cg;
+  const contiguous = g.groups === 1 && dw === 1, run = KW * Cin;
   let src = 0;
   for (let n = n0; n < n1; n++)
     for (let od = 0; od < OD; od++)
@@ -77,8 +88,15 @@ export function col2im(g: ConvGeometry, col: Float32Array, n0: number, n1: numbe
               const ih = oh * sh - ph + kh * dh;
               const rowOk = id >= 0 && id < D && ih >= 0 && ih < H;
               const base = ((n * D + id) * H + ih) * W;
+              const iw0 = ow * sw - pw;
+              if (rowOk && contiguous && iw0 >= 0 && iw0 + KW <= W) {
+                const dst = (base + iw0) * Cin;
+                for (let c = 0; c < run; c++) dx[dst + c] += col[src + c];
+                src += run;
+                continue;
+              }
               for (let kw = 0; kw < KW; kw++) {
-                const iw = ow * sw - pw + kw * dw;
+                const iw = iw0 + kw * dw;
                 if (rowOk && iw >= 0 && iw < W) {
                   const dst = (base + iw) * Cin + c0;
                   for (let c = 0; c < cg; c++) dx[dst + c] += col[src + c];
