@@ -9,6 +9,7 @@ import { Sequential } from '../models/sequential.js';
 import { Model } from '../models/model.js';
 import type { CompileOptions } from '../models/compile.js';
 import { layerFromConfig, layerRegistry } from '../layers/layer.js';
+import '../layers/index.js'; // every built-in layer class, registered
 import { getLoss, lossRegistry, type Loss } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerState } from '../optimizers/index.js';
 import { getSchedule } from '../schedules/index.js';

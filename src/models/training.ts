@@ -282,8 +282,13 @@ export interface StepResult {
   preds: Tensor[];
 }
 
-/** Keras 3's total: Σ lossWeightᵢ · lossᵢ(yᵢ, predᵢ, w) + the model's regularization penalties. */
-export function computeLoss(model: TrainableModel, ys: Tensor[], preds: Tensor[], w: Tensor | null): { total: Tensor; perOutput: Tensor[] } {
+/**
+ * Forward pass, then Keras 3's total loss: Σ lossWeightᵢ · lossᵢ(yᵢ, predᵢ, w) + the model's regularization penalties.
+ * The body of every train and test step (what a captured step records): outputs are the predictions, then each
+ * output's unweighted loss when there are several.
+ */
+export function lossAndPredictions(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null, training: boolean): { loss: Tensor; outputs: Tensor[]; outputLosses: Tensor[] } {
+  const preds = model.forward(xs, training);
   const outputs = model.compiled!.outputs;
   const perOutput = outputs.map((o, i) => o.loss.call(ys[i], preds[i], w));
   let total: Tensor | null = null;
@@ -292,7 +297,7 @@ export function computeLoss(model: TrainableModel, ys: Tensor[], preds: Tensor[]
     total = total ? ops.add(total, weighted) : weighted;
   });
   for (const penalty of model.losses) total = ops.add(total!, penalty);
-  return { total: total!, perOutput };
+  return { loss: total!, outputs: preds, outputLosses: perOutput.length > 1 ? perOutput : [] };
 }
 
 /**
@@ -301,24 +306,18 @@ export function computeLoss(model: TrainableModel, ys: Tensor[], preds: Tensor[]
  */
 export function trainStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null): StepResult {
   const vars = model.trainableWeights;
-  let preds: Tensor[] = [];
-  let perOutput: Tensor[] = [];
-  const { value, grads } = variableGrads(() => {
-    preds = model.forward(xs, true);
-    const loss = computeLoss(model, ys, preds, w);
-    perOutput = loss.perOutput;
-    return loss.total;
-  }, vars);
+  const step: { r?: ReturnType<typeof lossAndPredictions> } = {};
+  const { value, grads } = variableGrads(() => (step.r = lossAndPredictions(model, xs, ys, w, true)).loss, vars);
   if (vars.length) model.compiled!.optimizer.applyGradients(vars.map((v, i) => [grads[i], v] as const));
-  return { loss: value.item(), outputLosses: perOutput.length > 1 ? perOutput.map((l) => l.item()) : [], preds: preds.map((p) => p.detach()) };
+  const { outputs, outputLosses } = step.r!;
+  return { loss: value.item(), outputLosses: outputLosses.map((l) => l.item()), preds: outputs.map((p) => p.detach()) };
 }
 
 /** Loss (with penalties) and predictions of a batch, no gradient. */
 export function testStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null): StepResult {
   return noGrad(() => {
-    const preds = model.forward(xs, false);
-    const { total, perOutput } = computeLoss(model, ys, preds, w);
-    return { loss: total.item(), outputLosses: perOutput.length > 1 ? perOutput.map((l) => l.item()) : [], preds };
+    const { loss, outputs, outputLosses } = lossAndPredictions(model, xs, ys, w, false);
+    return { loss: loss.item(), outputLosses: outputLosses.map((l) => l.item()), preds: outputs };
   });
 }
 
