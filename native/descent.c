@@ -231,8 +231,10 @@ static void gemm_block(const gemm_t *g, int i0, int i1, int j0, int j1, float *a
   float tile[16 * 32] __attribute__((aligned(64)));
   for (int jc = j0; jc < j1; jc += NC) {
     int nc = j1 - jc < NC ? j1 - jc : NC;
-    for (int pc = 0; pc < g->k; pc += KC) {
-      int kc = g->k - pc < KC ? g->k - pc : KC;
+    // k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16: a thin last block wastes a C pass).
+    int kblocks = (g->k + KC - 1) / KC, kstep = (g->k + kblocks - 1) / kblocks;
+    for (int pc = 0; pc < g->k; pc += kstep) {
+      int kc = g->k - pc < kstep ? g->k - pc : kstep;
       int add = pc > 0 || g->acc;
       pack_b(g, pc, jc, kc, nc, bp, nr);
       for (int ic = i0; ic < i1; ic += MC) {

@@ -59,7 +59,7 @@ export interface NativeBackend extends Backend {
 }
 
 /** Below this many multiply-adds the TypeScript loop beats the call into the addon (measured in docs/speed.md). */
-export const NATIVE_MIN_MACS = 512;
+export const NATIVE_MIN_MACS = 128;
 
 export const defaultNativePath = fileURLToPath(new URL('../../../native/build/Release/descent.node', import.meta.url));
 
