@@ -5,6 +5,7 @@
 import { registerBackend, setBackend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { createWasmBackend, type WasmBackend } from './wasm-backend.js';
+import { platform } from '../platform/node.js';
 
 export { setBackend, getBackend, listBackends, registerBackend, type Backend } from './backend.js';
 export { jsBackend, matmulReference } from './js-backend.js';
@@ -16,19 +17,20 @@ registerBackend(jsBackend);
 export let wasmBackend: WasmBackend | null = null;
 export let wasmError: string | null = null;
 
-const env = process.env;
-if (env.DESCENT_BACKEND !== 'js') {
+const env = { DESCENT_BACKEND: platform.env('DESCENT_BACKEND'), DESCENT_THREADS: platform.env('DESCENT_THREADS'), DESCENT_WASM_PATH: platform.env('DESCENT_WASM_PATH') };
+// In the browser the module compiles asynchronously: the browser entry's ready() registers it.
+if (env.DESCENT_BACKEND !== 'js' && platform.name === 'node') {
   try {
     let threads = env.DESCENT_THREADS ? Number(env.DESCENT_THREADS) : undefined;
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-      process.stderr.write(`descent: ignoring DESCENT_THREADS=${env.DESCENT_THREADS} (expected a positive integer).\n`);
+      platform.stderr(`descent: ignoring DESCENT_THREADS=${env.DESCENT_THREADS} (expected a positive integer).`);
       threads = undefined;
     }
     wasmBackend = createWasmBackend({ wasmPath: env.DESCENT_WASM_PATH || undefined, threads });
     registerBackend(wasmBackend);
   } catch (e) {
     wasmError = (e as Error).message.split('\n')[0];
-    process.stderr.write(`descent: WebAssembly kernels unavailable (${wasmError}); using the TypeScript backend.\n`);
+    platform.stderr(`descent: WebAssembly kernels unavailable (${wasmError}); using the TypeScript backend.`);
   }
 }
 setBackend(wasmBackend ? 'wasm' : 'js');

@@ -12,6 +12,7 @@ import { summary, SUMMARY_USAGE } from './commands/summary.js';
 import { report, REPORT_USAGE } from './commands/report.js';
 import { tune, TUNE_USAGE } from './commands/tune.js';
 import { runTuneWorker, TUNE_WORKER_USAGE } from './tune-worker.js';
+import { playground, PLAYGROUND_USAGE } from './commands/playground.js';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   report: { run: report, usage: () => REPORT_USAGE, about: 'HTML report of a model, a history.json or a tuning study' },
   tune: { run: tune, usage: () => TUNE_USAGE, about: 'hyperparameter search over a space.json; prints the leaderboard' },
   'tune-worker': { run: runTuneWorker, usage: () => TUNE_WORKER_USAGE, about: 'run one worker of a stored tuning study (many machines can join)' },
+  playground: { run: playground, usage: () => PLAYGROUND_USAGE, about: 'serve the interactive playground page on localhost (or --out: static files)' },
 };
 
 export const USAGE = `Usage: descent <command> [options]

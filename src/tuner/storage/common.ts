@@ -1,7 +1,7 @@
 // What every storage shares: name checks, canonical JSON of a search space, the space difference named in
 // errors, non-finite number encoding for JSON, and the rule that says a running trial was abandoned.
 
-import * as os from 'node:os';
+import { platform } from '../../platform/node.js';
 import type { Direction, HyperparameterValues, StudyInfo, TrialOutcome, TrialRecord, TrialStatus } from '../trial.js';
 
 /** A running trial whose worker gave no sign of life (start, heartbeat, intermediate value) for this long is abandoned. */
@@ -110,16 +110,11 @@ export function fromJson<T = unknown>(text: string): T {
 }
 
 /** The identity of this process, stored with each claim so that a claimer on the same host can tell a dead worker at once. */
-export const HOST = os.hostname();
-export const PID = process.pid;
+export const HOST = platform.hostname();
+export const PID = platform.pid();
 
 export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
+  return platform.processAlive(pid);
 }
 
 export interface Liveness {
