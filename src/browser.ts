@@ -15,7 +15,7 @@ export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, noGrad } from 
 export { checkGradients } from './autograd/gradcheck.js';
 export * as ops from './ops/index.js';
 export { setBackend, getBackend, listBackends, type Backend } from './backend/backend.js';
-import './backend/index.js'; // registers 'js' (wasm is registered by ready())
+// The 'js' backend is always registered; ready() adds the wasm kernels (the native addon is Node-only).
 
 // layers, activations, initializers, regularizers
 export { Layer, registerLayer, layerFromConfig, type LayerArgs, type SymbolicShape } from './layers/layer.js';

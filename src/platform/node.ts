@@ -2,7 +2,7 @@
 
 import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Platform } from './platform.js';
 
@@ -15,14 +15,8 @@ export const platform: Platform = {
   stdout: () => process.stdout,
   hostname: () => hostname(),
   pid: () => process.pid,
-  processAlive(pid) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-    }
-  },
+  readText: (path) => readFileSync(path, 'utf8'),
+  readLink: (path) => readlinkSync(path),
   scriptPath: () => process.argv[1] ?? '',
   cores: () => availableParallelism(),
   readWasm: (path) => readFileSync(path),

@@ -31,8 +31,10 @@ export interface Platform {
   /** This machine's name and this process's id (trial owners, worker names). */
   hostname(): string;
   pid(): number;
-  /** Whether a process of this host still runs (false when unknown). */
-  processAlive(pid: number): boolean;
+  /** A text file read synchronously (Linux /proc, for trial liveness); throws where there are no files. */
+  readText(path: string): string;
+  /** A symbolic link's target (Linux /proc); throws where there are no files. */
+  readLink(path: string): string;
   /** The running script (part of a study's fingerprint). */
   scriptPath(): string;
   /** Hardware threads available for kernels (1 in the browser: wasm threads are skipped there). */
