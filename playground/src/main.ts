@@ -74,8 +74,10 @@ function lineChart(canvas: HTMLCanvasElement, series: Series[], o: { logY?: bool
   }
   for (let k = 0; k <= 4; k++) {
     const i = (n * k) / 4;
-    g.fillText(String(Math.round(i)), X(i) - 6, H - B + 16);
+    g.textAlign = k === 0 ? 'left' : k === 4 ? 'right' : 'center';
+    g.fillText(String(Math.round(i)), X(i), H - B + 16);
   }
+  g.textAlign = 'left';
   g.fillText(o.xLabel, W / 2 - 16, H - 4);
   g.strokeStyle = '#94a3b8';
   g.beginPath(); g.moveTo(L, T); g.lineTo(L, H - B); g.lineTo(W - R, H - B); g.stroke();

@@ -41,7 +41,7 @@ test('the playground in chromium', { skip: CHROMIUM_MISSING, timeout: 180_000 },
       assert.ok(Math.hypot(adam[0] - 1, adam[1] - 1) < 0.05, `Adam ended at ${adam}`);
       await page.waitForSelector('#race[data-done]', { timeout: 30_000 });
       assert.match(await page.textContent('#race-legend li[data-racer="sgd"]') ?? '', /diverged at step \d+/);
-      await page.screenshot({ path: join(OUTPUT, 'playground-race.png') });
+      await page.screenshot({ path: join(OUTPUT, 'playground-race.png'), fullPage: true });
     });
 
     await t.test('pressing Train lowers the shown loss and redraws the decision boundary', async () => {
@@ -63,7 +63,7 @@ test('the playground in chromium', { skip: CHROMIUM_MISSING, timeout: 180_000 },
       const after = await page.$eval('#boundary', (c) => (c as HTMLCanvasElement).toDataURL());
       assert.notEqual(before, during, 'the boundary changed once training started');
       assert.notEqual(during, after, 'and kept changing while it trained');
-      await page.screenshot({ path: join(OUTPUT, 'playground-train.png') });
+      await page.screenshot({ path: join(OUTPUT, 'playground-train.png'), fullPage: true });
     });
 
     await t.test('a tuning run lists its trials as they complete', async () => {
@@ -79,7 +79,7 @@ test('the playground in chromium', { skip: CHROMIUM_MISSING, timeout: 180_000 },
         assert.ok(Number.isInteger(Number(row[2])), `units ${row[2]}`);
         assert.ok(Number.isFinite(Number(row[3])), `value ${row[3]}`);
       }
-      await page.screenshot({ path: join(OUTPUT, 'playground-tune.png') });
+      await page.screenshot({ path: join(OUTPUT, 'playground-tune.png'), fullPage: true });
     });
 
     await t.test('every control is labelled and reachable with the Tab key', async () => {
