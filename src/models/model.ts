@@ -22,6 +22,7 @@ import type { History } from '../callbacks/history.js';
 import type { BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, sliceRows } from './data-checks.js';
 import { summaryTable, type SummaryRow } from './summary.js';
+import { platform } from '../platform/node.js';
 
 /** Predictions: one tensor for a model built with one output tensor, a list for a list of outputs. */
 export type Predictions<O> = O extends SymbolicTensor[] ? Tensor[] : Tensor;
@@ -34,14 +35,6 @@ export interface ModelArgs<O extends SymbolicTensor | SymbolicTensor[]> {
   /** Model name (default functional, functional_1, ...). */
   name?: string;
   trainable?: boolean;
-}
-
-/** Saves a model to a directory; registered by src/io (models do not import io). */
-export type ModelSaver = (model: Model, dir: string, options?: { [key: string]: unknown }) => Promise<void>;
-let saver: ModelSaver | null = null;
-/** Called by src/io/save.ts so that model.save(dir) works without models importing io. */
-export function registerModelSaver(fn: ModelSaver): void {
-  saver = fn;
 }
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
@@ -345,10 +338,12 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     return xs;
   }
 
-  /** Save architecture, compile config, weights and optimizer state in TensorFlow.js's layers format (atomically); options as saveModel's. */
-  async save(dir: string, options: { [key: string]: unknown } = {}): Promise<void> {
-    if (!saver) throw new Error("model.save needs descent's io module: import from 'descent' (or call saveModel(model, dir)).");
-    await saver(this, dir, options);
+  /**
+   * Save architecture, compile config, weights and optimizer state in TensorFlow.js's layers format: to a
+   * directory on Node (atomically); to 'indexeddb://name' or 'downloads://name' in the browser.
+   */
+  async save(dir: string, options: import('../io/artifacts.js').SaveOptions = {}): Promise<void> {
+    await platform.saveModel(this, dir, options);
   }
 
   /**

@@ -20,6 +20,7 @@ import { isBatchSource, type BatchSource, type Batch } from '../data/dataset.js'
 import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
 import type { SymbolicShape } from '../layers/layer.js';
 import type { Variable } from '../tensor/variable.js';
+import { platform } from '../platform/node.js';
 
 /** What the loop needs of a model: Sequential and functional models both provide it. */
 export interface TrainableModel extends CallbackModel {
@@ -328,7 +329,7 @@ function makeBreather(): () => Promise<void> | null {
     const now = performance.now();
     if (now - last < 25) return null;
     last = now;
-    return new Promise((resolve) => setImmediate(resolve));
+    return platform.breathe();
   };
 }
 
