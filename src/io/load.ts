@@ -15,9 +15,10 @@ import type { CsvEncoders } from '../data/csv.js';
 import type { Variable } from '../tensor/variable.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { decodeWeights, sha256, type NamedWeight } from './weights.js';
-import { interruptedBackups } from './atomic.js';
-import { FORMAT, MODEL_JSON, fromPythonic, specBytes, toCamelCase, type DescentMetadata, type ModelJSON, type WeightSpec } from './format.js';
+import { interruptedBackups, removeLeftovers } from './atomic.js';
+import { FORMAT, FORMAT_VERSION, MODEL_JSON, fromPythonic, specBytes, toCamelCase, type DescentMetadata, type ModelJSON, type WeightSpec } from './format.js';
 import { setModelMetadata, type ModelMetadata } from './metadata.js';
+import { VERSION } from './save.js';
 
 export interface LoadOptions {
   /** Restore the loss, metrics, optimizer and its state (default true); false gives an uncompiled model. */
@@ -33,9 +34,10 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const info = await stat(dir).catch(() => null);
   if (!info) {
     const backups = await interruptedBackups(dir);
-    const hint = backups.length ? ` A save into it was interrupted; the previous model is in ${backups[0]}.` : '';
+    const hint = backups.length ? ` A save into it was interrupted; the previous model is in ${backups[0]}${backups.length > 1 ? ` (the newest of ${backups.length} backups)` : ''}: rename it to ${dir} to use it.` : '';
     throw new Error(`Model directory not found: ${dir}.${hint}`);
   }
+  await removeLeftovers(dir);
   if (!info.isDirectory()) throw new Error(`${dir} is not a directory; loadModel expects the directory that holds model.json.`);
   const file = join(dir, MODEL_JSON);
   let text: string;
@@ -179,6 +181,11 @@ function checkDescentMetadata(mj: ModelJSON, fail: (m: string) => never): Descen
   const d = isObj(udm) ? udm.descent : undefined;
   if (!isObj(d) || !isObj(d.shards) || typeof d.modelChecksum !== 'string') fail('saved by descent but userDefinedMetadata.descent (checksums) is missing or damaged; the file is corrupt.');
   const meta = d as unknown as DescentMetadata;
+  // Checked first: a newer format may compute its checksums differently.
+  if (typeof meta.formatVersion !== 'number' || !Number.isInteger(meta.formatVersion) || meta.formatVersion < 1) fail(`userDefinedMetadata.descent.formatVersion is ${JSON.stringify(meta.formatVersion)}, not a format version; the file is corrupt.`);
+  if (meta.formatVersion > FORMAT_VERSION) {
+    fail(`written in descent's model format version ${meta.formatVersion}${typeof mj.generatedBy === 'string' ? ` (by ${mj.generatedBy})` : ''}, but this descent (${VERSION}) reads format version ${FORMAT_VERSION}${FORMAT_VERSION > 1 ? ' and older' : ''}; load it with a newer descent.`);
+  }
   const saved = meta.modelChecksum;
   delete meta.modelChecksum;
   const actual = sha256(JSON.stringify(mj));

@@ -27,6 +27,8 @@ export interface SaveOptions {
   metadata?: Record<string, unknown>;
   /** Largest shard file in bytes (default 4 MiB, as TensorFlow.js). */
   shardBytes?: number;
+  /** More files for the directory, written in the same atomic step (the CLI's history.json and report.html). */
+  files?: Record<string, string | Uint8Array>;
 }
 
 /** TF.js can compile these (its loss / metric / optimizer names); otherwise only the Keras-style training_config is written. */
@@ -129,6 +131,10 @@ export async function saveModel(model: Sequential, dir: string, options: SaveOpt
   const { modelJSON, shards } = modelArtifacts(model, options);
   const files = new Map<string, Uint8Array | string>([[MODEL_JSON, JSON.stringify(modelJSON, null, 2) + '\n']]);
   for (const s of shards) files.set(s.path, s.data);
+  for (const [name, data] of Object.entries(options.files ?? {})) {
+    if (files.has(name) || !/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new Error(`saveModel: cannot add a file named '${name}' to the model directory.`);
+    files.set(name, data);
+  }
   await writeDirAtomic(dir, files);
 }
 
