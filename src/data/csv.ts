@@ -11,8 +11,8 @@
 //   task            non-numeric target: 2 classes binary, more multiclass; numeric target: 2 distinct values
 //                   binary, 3..20 distinct integers multiclass, anything else regression (option task overrides)
 //   index column    an unnamed first header cell (pandas' to_csv index) or 'Unnamed: 0' is the row index: left out
-//   refused         auto-categorical columns with more than maxCategories (100) values, or holding dates/times:
-//                   one-hot columns of names or dates do not carry over to new rows (drop them, or insist)
+//   refused         auto-categorical columns with more than maxCategories (100) values: one-hot columns of names or
+//                   dates do not carry over to new rows (drop them, or raise the limit); fewer dates get a note
 //   numbers         must fit float32 (|x| <= 3.4028235e38); 1e39 is an error, not Infinity
 
 import { Tensor } from '../tensor/tensor.js';
@@ -29,9 +29,9 @@ export interface CsvOptions {
   /** Columns to leave out (names or indices), e.g. an id or a date column; applied after `features`. */
   drop?: (string | number)[];
   /**
-   * Most distinct values an automatically detected text column may have (default 100). Above it, and for columns of
-   * dates, loadCsv refuses rather than one-hot encode hundreds of values that new rows will not share. Columns
-   * listed in `categorical` are encoded whatever their count; Infinity turns the check off.
+   * Most distinct values an automatically detected text column may have (default 100). Above it loadCsv refuses
+   * (naming columns of dates as such) rather than one-hot encode hundreds of values that new rows will not share.
+   * Columns listed in `categorical` are encoded whatever their count; Infinity turns the check off.
    */
   maxCategories?: number;
   /** Columns to one-hot encode; 'auto' (default) picks columns whose values are mostly non-numeric. */
@@ -253,6 +253,11 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
   const notes: string[] = [];
   let indexColumn: string | undefined;
   let missingTargetRows = 0;
+  let firstMissingCell: { rec: number; column: number; value: string } | undefined;
+  const missingError = (m: { rec: number; column: number; value: string }) => {
+    const hint = m.column === targetIdx ? `the target is missing; use ${HINT.dropTarget[names]}` : `use ${HINT.missing[names]}`;
+    return new RowError(m.rec, `column '${columns![m.column]}': missing value (${showCell(m.value)}); ${hint}.`);
+  };
 
   let columns: string[] | null = null;
   let header = false;
@@ -300,10 +305,9 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
     if (rowMissing >= 0) {
       if (missing === 'drop') continue;
       if (missing === 'error') {
-        const hint = rowMissing === targetIdx ? `the target is missing; use ${HINT.dropTarget[names]}` : `use ${HINT.missing[names]}`;
-        throw new RowError(rec, `column '${columns[rowMissing]}': missing value (${showCell(cells[rowMissing])}); ${hint}.`);
-      }
-      if (isMissing(cells[targetIdx])) {
+        // Reported after the pass, so that problems with whole columns (which --drop may solve) come first.
+        firstMissingCell ??= { rec, column: rowMissing, value: cells[rowMissing] };
+      } else if (isMissing(cells[targetIdx])) {
         // Features are imputed, but a row without its answer cannot be learned from: dropped (and counted).
         missingTargetRows++;
         continue;
@@ -333,6 +337,7 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
     }
   }
   if (columns === null) throw new Error(`CSV file ${path} is empty.`);
+  if (rows === 0 && firstMissingCell) throw missingError(firstMissingCell);
   if (rows === 0) {
     const why = missing === 'drop' ? ' left after dropping rows with missing values' : missingTargetRows > 0 ? ' with a target value' : '';
     throw new Error(header ? `CSV file ${path} has a header row but no data rows${why}.` : `CSV file ${path} has no data rows${why || ' left after dropping rows with missing values'}.`);
@@ -341,7 +346,29 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
   const auto = options.categorical === undefined || options.categorical === 'auto';
   const isCategorical = (i: number) => explicitCategorical.has(i) || (auto && stats[i].nonNumeric > stats[i].numeric);
   const textColumns = used.filter(isCategorical).map((i) => columns![i]);
-  const refused: { name: string; why: string }[] = [];
+  // Whole columns first: text columns that would explode into inputs (named as dates when they are dates).
+  const refused: { name: string; why: string; count: number }[] = [];
+  for (const i of used) {
+    const s = stats[i];
+    if (!isCategorical(i) || explicitCategorical.has(i)) continue;
+    const name = columns[i];
+    const dates = s.dates > 0 && s.dates === s.nonNumeric;
+    const distinct = s.counts.size >= MAX_TRACKED_VALUES ? `more than ${MAX_TRACKED_VALUES.toLocaleString('en-US')}` : s.counts.size.toLocaleString('en-US');
+    const example = showCell(s.firstNonNumeric?.value ?? '');
+    if (s.counts.size > maxCategories) {
+      refused.push({ name, count: s.counts.size, why: `'${name}' ${dates ? 'holds dates or times' : 'is text'} with ${distinct} distinct values (${example}, ...)` });
+    } else if (dates) {
+      notes.push(`Column '${name}' holds dates or times (${distinct} distinct values, such as ${example}): one-hot encoded, so rows with other dates cannot be predicted; leave it out with ${HINT.drop[names]([name])} if that matters.`);
+    }
+  }
+  if (refused.length > 0) {
+    const most = Math.max(...refused.map((r) => r.count));
+    throw new Error(
+      `${path}: ${refused.length === 1 ? 'a text column has' : `${refused.length} text columns have`} more distinct values than ${HINT.maxCategories[names](maxCategories)} allows, too many to one-hot encode (new rows would not share them): ` +
+        `${refused.map((r) => r.why).join('; ')}. Leave ${refused.length === 1 ? 'it' : 'them'} out with ${HINT.drop[names](refused.map((r) => r.name))} ` +
+        `(or choose the inputs with ${HINT.features[names]}), or encode anyway with ${HINT.maxCategories[names](most)}.`,
+    );
+  }
   const features: ColumnEncoder[] = used.map((i) => {
     const s = stats[i];
     const name = columns![i];
@@ -355,27 +382,13 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
       if (missing !== 'error' && missing !== 'drop') enc.fill = numericFill(s, missing, name, path);
       return enc;
     }
-    const distinct = s.counts.size >= MAX_TRACKED_VALUES ? `more than ${MAX_TRACKED_VALUES.toLocaleString('en-US')}` : s.counts.size.toLocaleString('en-US');
-    if (!explicitCategorical.has(i)) {
-      const example = showCell(s.firstNonNumeric?.value ?? '');
-      if (s.dates > 0 && s.dates === s.nonNumeric) refused.push({ name, why: `'${name}' holds dates or times (${example}, ${distinct} distinct)` });
-      else if (s.counts.size > maxCategories) refused.push({ name, why: `'${name}' is text with ${distinct} distinct values (${example}, ...; more than ${HINT.maxCategories[names](maxCategories)})` });
-    }
     if (s.counts.size >= MAX_TRACKED_VALUES) throw new Error(`Column '${name}' of ${path} has more than ${MAX_TRACKED_VALUES} distinct values; too many to one-hot encode (leave it out with ${HINT.drop[names]([name])}).`);
     const enc: ColumnEncoder = { name, kind: 'categorical', categories: sortLabels([...s.counts.keys()]) };
     if (explicitCategorical.has(i)) enc.raw = true;
     if (missing !== 'error' && missing !== 'drop') enc.fill = mostFrequent(s.counts, name, path);
     return enc;
   });
-  if (refused.length > 0) {
-    const dropNames = refused.map((r) => r.name);
-    const most = Math.max(...refused.map((r) => stats[columns!.indexOf(r.name)].counts.size));
-    throw new Error(
-      `${path}: ${refused.length === 1 ? 'a text column' : `${refused.length} text columns`} would be one-hot encoded into too many inputs that new rows will not share: ` +
-        `${refused.map((r) => r.why).join('; ')}. Leave ${refused.length === 1 ? 'it' : 'them'} out with ${HINT.drop[names](dropNames)} ` +
-        `(or choose the inputs with ${HINT.features[names]}), or encode anyway with ${HINT.maxCategories[names](most)}${refused.some((r) => r.why.includes('dates')) ? ` and ${HINT.categorical[names](textColumns)} for dates` : ''}.`,
-    );
-  }
+  if (firstMissingCell) throw missingError(firstMissingCell);
 
   const target = fitTarget(stats[targetIdx], columns[targetIdx], options, path);
   if (target.task === 'regression' && stats[targetIdx].overflow) {

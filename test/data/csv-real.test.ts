@@ -39,37 +39,38 @@ test("pandas to_csv(): the unnamed first column is the row index, left out and s
   assert.deepEqual(rows(t2.x), [[41, 0, 1]]);
 });
 
-/** A cars-like file: a name per row (high cardinality), a date per row, a 3-valued origin, a numeric target. */
+/** A cars-like file: a name per row (high cardinality), a sale date per row, a model year (12 dates), 3 origins. */
 function carsCsv(n: number): string {
-  let text = 'Name,Year,Origin,Horsepower,Miles_per_Gallon\n';
+  let text = 'Name,Sold,Year,Origin,Horsepower,Miles_per_Gallon\n';
   for (let i = 0; i < n; i++) {
     const hp = 60 + ((i * 37) % 150);
-    text += `car model ${i},${1970 + (i % 12)}-01-01,${['USA', 'Europe', 'Japan'][i % 3]},${hp},${(45 - hp / 6).toFixed(1)}\n`;
+    const sold = new Date(Date.UTC(1975, 0, 1 + i)).toISOString().slice(0, 10);
+    text += `car model ${i},${sold},${1970 + (i % 12)}-01-01,${['USA', 'Europe', 'Japan'][i % 3]},${hp},${(45 - hp / 6).toFixed(1)}\n`;
   }
   return text;
 }
 
-test('text columns with too many values and date columns are refused by default, all named in one error, with the fixes', async () => {
+test('text columns with too many values are refused by default (dates named as such), all in one error, with the fixes', async () => {
   const p = file(carsCsv(150));
   await assert.rejects(loadCsv(p, { target: 'Miles_per_Gallon' }), (e: Error) => {
-    assert.match(e.message, /2 text columns would be one-hot encoded into too many inputs that new rows will not share/);
-    assert.match(e.message, /'Name' is text with 150 distinct values \('car model 0', \.\.\.; more than maxCategories: 100\)/);
-    assert.match(e.message, /'Year' holds dates or times \('1970-01-01', 12 distinct\)/);
-    assert.match(e.message, /Leave them out with drop: \['Name', 'Year'\]/);
-    assert.match(e.message, /or encode anyway with maxCategories: 150/);
+    assert.match(e.message, /2 text columns have more distinct values than maxCategories: 100 allows, too many to one-hot encode \(new rows would not share them\)/);
+    assert.match(e.message, /'Name' is text with 150 distinct values \('car model 0', \.\.\.\); 'Sold' holds dates or times with 150 distinct values \('1975-01-01', \.\.\.\)/);
+    assert.match(e.message, /Leave them out with drop: \['Name', 'Sold'\] \(or choose the inputs with features\), or encode anyway with maxCategories: 150\./);
     return true;
   });
-  const d = await loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Name', 'Year'] });
-  assert.deepEqual(d.featureNames, ['Origin=Europe', 'Origin=Japan', 'Origin=USA', 'Horsepower']);
+  // A date column with few values (model years) is one-hot encoded, with a note.
+  const d = await loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Name', 'Sold'] });
+  assert.equal(d.featureNames.length, 12 + 3 + 1);
+  assert.match(d.notes.join('\n'), /Column 'Year' holds dates or times \(12 distinct values, such as '1970-01-01'\): one-hot encoded, so rows with other dates cannot be predicted; leave it out with drop: \['Year'\]/);
   const f = await loadCsv(p, { target: 'Miles_per_Gallon', features: ['Horsepower', 'Origin'] });
   assert.deepEqual(f.featureNames, ['Horsepower', 'Origin=Europe', 'Origin=Japan', 'Origin=USA']);
   // The limit is an option; columns listed in categorical are encoded whatever their count.
-  const many = await loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Year'], maxCategories: 150 });
+  const many = await loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Sold', 'Year'], maxCategories: 150 });
   assert.equal(many.featureNames.length, 150 + 3 + 1);
-  const dates = await loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Name'], categorical: ['Year', 'Origin'] });
-  assert.equal(dates.featureNames.length, 12 + 3 + 1);
+  const listed = await loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Name', 'Year'], categorical: ['Sold', 'Origin'] });
+  assert.equal(listed.featureNames.length, 150 + 3 + 1);
   // In the CLI's words.
-  await assert.rejects(loadCsv(p, { target: 'Miles_per_Gallon', optionNames: 'cli' }), /Leave them out with --drop Name,Year \(or choose the inputs with --features\), or encode anyway with --max-categories 150/);
+  await assert.rejects(loadCsv(p, { target: 'Miles_per_Gallon', optionNames: 'cli' }), /more distinct values than --max-categories 100 allows.*Leave them out with --drop Name,Sold \(or choose the inputs with --features\), or encode anyway with --max-categories 150\./);
   await assert.rejects(loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Miles_per_Gallon'] }), /target column 'Miles_per_Gallon' is also listed in drop/);
   await assert.rejects(loadCsv(p, { target: 'Miles_per_Gallon', drop: ['Nmae'] }), /Unknown drop column 'Nmae'/);
 });
@@ -77,10 +78,12 @@ test('text columns with too many values and date columns are refused by default,
 test('date and time shapes are recognised; a few repeated text values are one-hot encoded as before', async () => {
   for (const date of ['2012-01-01', '2012-01-01 10:00', '2012-01-01T10:00:00Z', '01/31/2012', '31.01.2012', '10:30', '2012/1/31 5:30 PM']) {
     const text = 'd,a,y\n' + Array.from({ length: 6 }, (_, i) => `${date},${i},${i % 2}`).join('\n') + '\n';
-    await assert.rejects(loadCsv(file(text), { target: 'y' }), /'d' holds dates or times/, date);
+    const d = await loadCsv(file(text), { target: 'y' });
+    assert.match(d.notes.join('\n'), /Column 'd' holds dates or times/, date);
   }
   const ok = await loadCsv(file('w,a,y\nsun,1,0\nrain,2,1\nsun,3,0\nfog,4,1\n'), { target: 'y' });
   assert.deepEqual(ok.featureNames, ['w=fog', 'w=rain', 'w=sun', 'a']);
+  assert.deepEqual(ok.notes, []);
 });
 
 test('errors that list values are cut short: 1,461 dates become ten and a count', async () => {
