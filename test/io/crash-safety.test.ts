@@ -81,6 +81,7 @@ const big = 'x'.repeat(400000);
 process.stdout.write('ready\\n');
 for (;;) await saveModel(m, ${JSON.stringify(dir)}, { files: { 'history.json': big } });
 `);
+  await saveModel(model(), dir); // a model is in place before the first kill
   for (let k = 0; k < 8; k++) {
     const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
