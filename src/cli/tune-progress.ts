@@ -3,6 +3,7 @@
 import { Callback } from '../callbacks/callback.js';
 import type { Tuner } from '../tuner/tuner.js';
 import type { TrialRecord } from '../tuner/trial.js';
+import { resumePlan } from '../tuner/oracle.js';
 
 /**
  * An overall progress bar across trials, driven by the fit callbacks of each trial:
@@ -27,7 +28,7 @@ export class TuneProgress extends Callback {
   }
 
   private bar(fraction: number, current: string): string {
-    const done = this.tuner.trials.filter((t) => t.status !== 'running');
+    const done = resumePlan(this.tuner.trials).live.filter((t) => t.status !== 'running'); // an abandoned trial re-run counts once
     const total = this.total;
     const best = this.tuner.getBestTrials(1)[0];
     const bestText = best ? ` - best ${this.objective} ${Number((best.value as number).toPrecision(5))} (trial ${best.id})` : '';

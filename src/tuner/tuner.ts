@@ -12,7 +12,7 @@ import { Rng } from '../tensor/random.js';
 import type { Direction, HyperparameterValue, HyperparameterValues, StudyStorage, TrialOutcome, TrialRecord } from './trial.js';
 import { HyperParameters } from './hyperparameters.js';
 import { type ParamSpec, type SpaceDescription, SearchSpaceError, gridValues, paramValues, sampleValue, validateSpec, valuesKey } from './space.js';
-import { type Oracle, type TrialBudget, RETRY_KEY, completedByScore, resumePlan, score } from './oracle.js';
+import { type Oracle, RETRY_KEY, completedByScore, resumePlan, score } from './oracle.js';
 import type { Pruner } from './pruner.js';
 import { formatSummary, meanStd } from './results.js';
 import { type Rows, kFolds } from './folds.js';
@@ -341,12 +341,18 @@ export class Tuner<M extends TunableModel = TunableModel> {
       const hp = new HyperParameters({ space: this.space, values: paramValues(t.hyperparameters) });
       const model = await this.options.hypermodel(hp);
       const saved = await this.loadCheckpoint(t.id);
+      let unloadable = '';
       if (saved) {
-        restoreWeights(model, saved);
-        out.push(model);
-        continue;
+        try {
+          restoreWeights(model, saved);
+          out.push(model);
+          continue;
+        } catch (e) {
+          // e.g. a model that creates its weights only when first fit (no input shape): retrain it below
+          unloadable = ` (its checkpoint does not fit the model the hypermodel built: ${(e as Error).message})`;
+        }
       }
-      if (!this.lastSearch) throw new Error(`${name}.getBestModels: trial ${t.id} has no checkpoint and its model is not in memory; run search() to retrain it.`);
+      if (!this.lastSearch) throw new Error(`${name}.getBestModels: trial ${t.id}'s model is not in memory and cannot be loaded${unloadable || ' (no checkpoint)'}; run search() to retrain it.`);
       const { x, y, options } = this.lastSearch;
       const { callbacks = [], epochs, verbose, ...rest } = options;
       const best = new BestEpoch(this.objectiveName(), this.direction, model);

@@ -132,6 +132,25 @@ async function crashAndResume(tunerName: string, extra: Record<string, unknown>,
   assert.ok(Math.abs(scored - best.value!) < 1e-5, `best trial ${best.id}: saved model scores ${scored}, reported ${best.value}`);
 }
 
+/** Kill the worker once trial `id` is running (polling the storage), then resume; returns the final trials. */
+async function killDuring(spec: string, storage: string, study: string, id: number): Promise<TrialRecord[]> {
+  const child = spawn(process.execPath, [CLI, 'tune-worker', spec], { env: { ...process.env, CRASH_SLEEP_MS: '400' }, stdio: 'ignore' });
+  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  let done = false;
+  void exited.then(() => (done = true));
+  const s = await openStorage(storage);
+  try {
+    while (!done && (await s.getTrials(study).catch(() => []))[id]?.status !== 'running') await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    await s.close();
+  }
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL', `the worker was still running when trial ${id} started`);
+  const resumed = await runWorker(spec);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  return trialsOf(storage, study);
+}
+
 describe('crash-resume of every algorithm (kill -9 of a tune worker, three times)', () => {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-crash-'));
@@ -143,6 +162,27 @@ describe('crash-resume of every algorithm (kill -9 of a tune worker, three times
       await crashAndResume(name, extra, path.join(tmp, 'studies'), 100 + i);
     });
   }
+
+  it('directory store: Hyperband killed during its first promoted trial ends with the same brackets (12 trials, 5 at 9 epochs)', async () => {
+    const storage = path.join(tmp, 'studies'), study = 'crash-hb-promoted';
+    const options = { maxEpochs: 9, factor: 3, seed: 3, verbose: 0 };
+    const spec = path.join(tmp, `${study}.json`);
+    fs.writeFileSync(spec, JSON.stringify({ module: OBJECTIVE, hypermodel: 'hypermodel', data: 'data', tuner: 'Hyperband', options, studyName: study, storage }));
+    // Trials 0-2 are bracket 2's first round; trial 3 is the first promoted one (3 epochs, from trial 0-2's best).
+    const final = await killDuring(spec, storage, study, 3);
+    assert.equal(final[3].status, 'failed');
+    assert.match(final[3].error!, /^abandoned: worker .* is no longer running$/);
+    const retry = final.find((t) => t.hyperparameters['tuner/retry_of'] === 3)!;
+    assert.equal(retry.status, 'complete');
+    assert.equal(retry.hyperparameters['tuner/trial_id'], final[3].hyperparameters['tuner/trial_id'], 'it continues the same parent');
+    const complete = final.filter((t) => t.status === 'complete');
+    assert.equal(complete.length, 12);
+    assert.equal(complete.filter((t) => t.hyperparameters['tuner/epochs'] === 9).length, 5);
+    const reference = new (TUNER_CLASSES.Hyperband as new (o: TunerOptions) => Tuner)({ ...options, hypermodel: hypermodel as TunerOptions['hypermodel'], storage: 'memory' });
+    const { x, y, ...searchOptions } = data();
+    await reference.search(x, y, searchOptions);
+    assert.deepEqual(complete.map(bracketOf).sort(), reference.trials.map(bracketOf).sort());
+  });
 
   describe('postgres', { skip: postgresSkip() }, () => {
     let pg: PostgresServer | null = null;
