@@ -30,7 +30,7 @@ function ramp(t: number): [number, number, number] {
   return [0, 1, 2].map((k) => Math.round(stops[i][k] + f * (stops[i + 1][k] - stops[i][k]))) as [number, number, number];
 }
 
-interface Series { values: ArrayLike<number>; color: string; width?: number; dash?: number[]; alpha?: number; xs?: ArrayLike<number>; dots?: boolean }
+interface Series { values: ArrayLike<number>; color: string; width?: number; dash?: number[]; alpha?: number; xs?: ArrayLike<number>; dots?: boolean; markers?: boolean; noLine?: boolean }
 
 /** A line chart with axes; logY plots log10 of positive values. */
 function lineChart(canvas: HTMLCanvasElement, series: Series[], o: { logY?: boolean; xMax?: number; xLabel: string; yLabel: string; points?: boolean }): void {
@@ -108,8 +108,8 @@ function lineChart(canvas: HTMLCanvasElement, series: Series[], o: { logY?: bool
       if (pen) g.lineTo(x, y); else g.moveTo(x, y);
       pen = true;
     }
-    g.stroke();
-    if (o.points) {
+    if (!s.noLine) g.stroke();
+    if (o.points || s.markers) {
       g.fillStyle = s.color;
       for (let i = 0; i < s.values.length; i++) if (Number.isFinite(s.values[i])) { g.beginPath(); g.arc(X(s.xs ? s.xs[i] : i), Y(tf(s.values[i])), 3, 0, 7); g.fill(); }
     }
@@ -519,9 +519,9 @@ function drawTune(): void {
   let best = Infinity;
   const bestSoFar = tune.trials.map((t) => (best = Math.min(best, t.value)));
   lineChart($<HTMLCanvasElement>('tune-best'), [
-    { values: tune.trials.map((t) => t.value), xs: tune.trials.map((_, i) => i + 1), color: '#94a3b8', width: 0, points: true } as Series,
-    { values: bestSoFar, xs: tune.trials.map((_, i) => i + 1), color: '#059669', width: 2.5 },
-  ], { logY: true, xMax: Math.max(c.trials, 2), xLabel: 'trial', yLabel: 'validation loss', points: true });
+    { values: tune.trials.map((t) => t.value), xs: tune.trials.map((_, i) => i + 1), color: '#94a3b8', noLine: true, markers: true },
+    { values: bestSoFar, xs: tune.trials.map((_, i) => i + 1), color: '#059669', width: 2.5, markers: true },
+  ], { logY: true, xMax: Math.max(c.trials, 2), xLabel: 'trial', yLabel: 'validation loss' });
   // space
   const canvas = $<HTMLCanvasElement>('tune-space');
   const g = ctx2d(canvas);
@@ -551,7 +551,9 @@ function drawTune(): void {
   g.font = '11px system-ui, sans-serif'; g.fillStyle = '#64748b';
   for (let k = 0; k <= 4; k++) {
     const lr = c.lrMin * (c.lrMax / c.lrMin) ** (k / 4);
-    g.fillText(fmt(lr), L + (PW * k) / 4 - 14, H - B + 16);
+    g.textAlign = k === 0 ? 'left' : k === 4 ? 'right' : 'center';
+    g.fillText(fmt(lr), L + (PW * k) / 4, H - B + 16);
+    g.textAlign = 'left';
     const u = c.unitsMin + ((c.unitsMax - c.unitsMin) * k) / 4;
     g.fillText(String(Math.round(u)), L - 26, T + PH - (PH * k) / 4 + 4);
   }
@@ -562,7 +564,10 @@ function drawTune(): void {
     const [r, gg, b] = shade(t.value);
     g.fillStyle = `rgb(${r},${gg},${b})`; g.strokeStyle = '#0f172a'; g.lineWidth = 1.5;
     g.beginPath(); g.arc(L + ux * PW, T + (1 - uy) * PH, 7, 0, 7); g.fill(); g.stroke();
-    g.fillStyle = '#0f172a'; g.fillText(String(i + 1), L + ux * PW + 9, T + (1 - uy) * PH - 6);
+    g.fillStyle = '#0f172a';
+    g.textAlign = ux > 0.9 ? 'right' : 'left';
+    g.fillText(String(i + 1), L + ux * PW + (ux > 0.9 ? -9 : 9), T + (1 - uy) * PH - 6);
+    g.textAlign = 'left';
   });
 }
 
