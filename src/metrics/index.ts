@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Metric, MeanMetricWrapper, metricRegistry, perSampleFromLoss } from './metric.js';
 import { resolveAccuracy } from './accuracy.js';
-import { lossRegistry, type Loss } from '../losses/index.js';
+import { lossRegistry, getLoss, type Loss } from '../losses/index.js';
 import { normalizeName } from '../registry.js';
 
 export * from './metric.js';
@@ -24,7 +24,7 @@ export function getMetric(identifier: MetricIdentifier, loss: Loss, outputShape:
   }
   if (metricRegistry.has(identifier)) return metricRegistry.get(identifier)(identifier);
   if (lossRegistry.has(identifier)) {
-    const asLoss = lossRegistry.get(identifier)();
+    const asLoss = getLoss(identifier);
     return new MeanMetricWrapper(identifier, perSampleFromLoss((y, p) => asLoss.perSampleLoss(y, p)), asLoss.sparse);
   }
   throw new Error(`Unknown metric '${identifier}'. Valid names: accuracy, ${[...metricRegistry.names(), ...lossRegistry.names()].join(', ')}.`);

@@ -31,8 +31,8 @@ interface Buffers {
 }
 
 function lossKind(loss: Loss): LossKind | null {
-  const c = loss.config as { fromLogits?: boolean; labelSmoothing?: number };
-  if (c.labelSmoothing) return null;
+  const c = loss.config as { fromLogits?: boolean; labelSmoothing?: number; axis?: unknown; ignoreClass?: unknown };
+  if (c.labelSmoothing || loss.reduction !== 'sum_over_batch_size' || (c.axis ?? -1) !== -1 || (c.ignoreClass ?? null) !== null) return null;
   switch (loss.className) {
     case 'BinaryCrossentropy':
       return c.fromLogits ? 'bce_logits' : 'bce';

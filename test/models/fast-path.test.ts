@@ -45,11 +45,11 @@ function assertClose(a: number[][], b: number[][], tol: number, what: string): v
 const d = data(37, 3, 1);
 const cases: [string, string, string, number, string | Loss, unknown][] = [
   ['bce sigmoid relu', 'relu', 'sigmoid', 1, 'binary_crossentropy', d.yBin],
-  ['bce logits tanh', 'tanh', 'linear', 1, losses.BinaryCrossentropy({ fromLogits: true }), d.yBin],
+  ['bce logits tanh', 'tanh', 'linear', 1, new losses.BinaryCrossentropy({ fromLogits: true }), d.yBin],
   ['cce softmax sigmoid', 'sigmoid', 'softmax', 3, 'categorical_crossentropy', d.yOneHot],
-  ['cce logits elu', 'elu', 'linear', 3, losses.CategoricalCrossentropy({ fromLogits: true }), d.yOneHot],
+  ['cce logits elu', 'elu', 'linear', 3, new losses.CategoricalCrossentropy({ fromLogits: true }), d.yOneHot],
   ['scce softmax leaky', 'leaky_relu', 'softmax', 3, 'sparse_categorical_crossentropy', d.ySparse],
-  ['scce logits softplus', 'softplus', 'linear', 3, losses.SparseCategoricalCrossentropy({ fromLogits: true }), d.ySparse],
+  ['scce logits softplus', 'softplus', 'linear', 3, new losses.SparseCategoricalCrossentropy({ fromLogits: true }), d.ySparse],
   ['mse swish', 'swish', 'linear', 2, 'mse', d.yReg],
   ['mae relu', 'relu', 'linear', 2, 'mae', d.yReg],
 ];
@@ -75,7 +75,7 @@ test('models the plan cannot handle fall back to autograd (regularizers, label s
   m.compile({ loss: 'mse', optimizer: new SGD() });
   assert.equal(m.fastPlan(), null);
   const m2 = new Sequential([new Dense(1, { inputDim: 2, activation: 'sigmoid' })]);
-  m2.compile({ loss: losses.BinaryCrossentropy({ labelSmoothing: 0.1 }), optimizer: new SGD() });
+  m2.compile({ loss: new losses.BinaryCrossentropy({ labelSmoothing: 0.1 }), optimizer: new SGD() });
   assert.equal(m2.fastPlan(), null);
   m2.compile({ loss: 'huber', optimizer: new SGD() });
   assert.equal(m2.fastPlan(), null);
