@@ -34,6 +34,8 @@ export type SampleWeight = Tensor | number | null | undefined;
 function standardizeReduction(owner: string, r: LossOptions['reduction']): Reduction {
   if (r === undefined || r === 'auto') return 'sum_over_batch_size';
   if (r === null) return 'none';
+  // Saved configs may carry the camelCase spelling ('sumOverBatchSize', as TF.js converts string values).
+  if (typeof r === 'string') r = r.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as Reduction;
   if (!REDUCTIONS.includes(r)) throw new Error(`${owner}: invalid value for argument \`reduction\`: '${String(r)}'. Expected one of ${REDUCTIONS.map((x) => `'${x}'`).join(', ')} (or null).`);
   return r;
 }
