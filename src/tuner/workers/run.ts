@@ -56,7 +56,7 @@ export async function runStudyWorker(spec: TuneWorkerSpec, run: RunWorkerOptions
   // load the user's code first, so that a bad module or export fails before any trial is claimed
   const fn = await loadExport(spec, spec.hypermodel ?? spec.objective ?? 'objective');
   const dataFn = spec.hypermodel ? await loadExport(spec, spec.data!) : null;
-  const owned = run.storage ? null : await openStorage(spec.storage);
+  const owned = run.storage ? null : await openStorage(spec.storage, options.storageOptions);
   const storage: StudyStorage = withFinishHook(run.storage ?? owned!, run.onFinished);
   try {
     const before = await countFinished(storage, spec.studyName);
@@ -104,6 +104,8 @@ export function withFinishHook(storage: StudyStorage, onFinished?: (t: TrialReco
       return t;
     },
     getTrials: (...a) => storage.getTrials(...a),
+    ...(storage.saveCheckpoint ? { saveCheckpoint: (...a: [string, number, Uint8Array]) => storage.saveCheckpoint!(...a) } : {}),
+    ...(storage.loadCheckpoint ? { loadCheckpoint: (...a: [string, number]) => storage.loadCheckpoint!(...a) } : {}),
     listStudies: () => storage.listStudies(),
     close: () => storage.close(),
   };
