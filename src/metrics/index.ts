@@ -8,7 +8,12 @@ import { normalizeName } from '../registry.js';
 
 export * from './metric.js';
 export * from './accuracy.js';
+export * from './regression.js';
 export * from './confusion.js';
+export * from './at-value.js';
+export * from './auc.js';
+export * from './f-score.js';
+export * from './iou.js';
 
 export type MetricIdentifier = string | Metric | ((yTrue: Tensor, yPred: Tensor) => Tensor);
 
