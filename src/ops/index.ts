@@ -5,3 +5,6 @@ export * from './reduce.js';
 export * from './shape-ops.js';
 export * from './matmul.js';
 export * from './softmax.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './norm.js';

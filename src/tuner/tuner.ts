@@ -483,7 +483,8 @@ export class Tuner<M extends TunableModel = TunableModel> {
   /** Which of the two ended the study: its maxTrials budget, or the oracle (space exhausted, schedule complete). */
   endReason(): string {
     const done = resumePlan(this.cache).live.length;
-    if (this.ended === 'maxTrials') return `maxTrials ${this.maxTrials} reached`;
+    const ended = this.ended ?? (this.maxTrials !== null && done >= this.maxTrials ? 'maxTrials' : 'exhausted'); // (threads claimed)
+    if (ended === 'maxTrials') return `maxTrials ${this.maxTrials} reached`;
     const space = this.oracle.budget ? 'the schedule is complete' : 'the search space is exhausted';
     return `${space} after ${done} trials${this.maxTrials !== null ? ` (maxTrials ${this.maxTrials} not reached)` : ''}`;
   }
@@ -504,8 +505,8 @@ export class Tuner<M extends TunableModel = TunableModel> {
     } catch (e) {
       // Another worker may have declared this trial abandoned (e.g. its heartbeat stalled behind a long synchronous
       // evaluation): keep the stored verdict and go on with the search.
-      const stored = (await storage.getTrials(this.study!)).find((t) => t.id === trial.id);
-      if (!stored || stored.status === 'running') throw e;
+      const stored = (await storage.getTrials(this.study!).catch(() => [] as TrialRecord[])).find((t) => t.id === trial.id);
+      if (!stored || stored.status === 'running') throw e; // e.g. the storage gave up: its error says what was not stored
       if ((this.options.verbose ?? 1) > 0) console.warn(`trial ${trial.id} was already ${stored.status} (${stored.error ?? 'no error'}); its result is dropped`);
       record = stored;
     }
