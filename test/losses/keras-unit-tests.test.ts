@@ -241,3 +241,11 @@ test('every registered loss: a class with an options object, a config that round
     assert.ok(maxRelError < 2e-2, `${name}: gradient error ${maxRelError}`);
   }
 });
+
+test("saved Keras configs build losses through their classes (tf.keras 2's reduction 'auto', Keras 3's 'sum_over_batch_size')", () => {
+  const huber = getLoss('Huber', { name: 'huber_loss', delta: 0.5, reduction: 'auto' });
+  assert.ok(huber instanceof losses.Huber);
+  assert.deepEqual(huber.getConfig(), { name: 'huber_loss', reduction: 'sum_over_batch_size', delta: 0.5 });
+  const scce = getLoss('SparseCategoricalCrossentropy', { name: 'scce', reduction: 'sum', fromLogits: true, ignoreClass: 255, axis: -1, dtype: 'float32' });
+  assert.deepEqual(scce.getConfig(), { name: 'scce', reduction: 'sum', fromLogits: true, ignoreClass: 255, axis: -1 });
+});
