@@ -18,6 +18,7 @@ import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './d
 import type { Sequential } from './sequential.js';
 import type { Dense } from '../layers/dense.js';
 import type { Variable } from '../tensor/variable.js';
+import { platform } from '../platform/node.js';
 
 export interface FitOptions {
   /** Passes over the data (default 1). */
@@ -243,7 +244,7 @@ function makeBreather(): () => Promise<void> | null {
     const now = performance.now();
     if (now - last < 25) return null;
     last = now;
-    return new Promise((resolve) => setImmediate(resolve));
+    return platform.breathe();
   };
 }
 
@@ -450,7 +451,7 @@ export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSou
     const secs = (performance.now() - start) / 1000;
     const ms = Math.round((secs * 1000) / Math.max(done, 1));
     const parts = formatLogs(logs);
-    process.stdout.write(`${done}/${steps || done} [${'='.repeat(30)}] - ${Math.floor(secs)}s ${ms}ms/step${parts}\n`);
+    platform.stdout().write(`${done}/${steps || done} [${'='.repeat(30)}] - ${Math.floor(secs)}s ${ms}ms/step${parts}\n`);
   }
   if (options.returnDict) return logs;
   const values = Object.values(logs);
