@@ -129,7 +129,7 @@ export class ModelCheckpoint extends Callback {
     const bad = weights.findIndex((w) => !w.data.every(Number.isFinite));
     if (bad >= 0) {
       // Keep refusing to write a diverged model, but warn instead of throwing out of fit (TerminateOnNaN then stops it).
-      process.emitWarning(`ModelCheckpoint: epoch ${epoch + 1}: not saving${file ? ` '${file}'` : ''}: weight ${bad} holds NaN or Infinity (training diverged); the last good checkpoint is kept.`);
+      platform.warn(`ModelCheckpoint: epoch ${epoch + 1}: not saving${file ? ` '${file}'` : ''}: weight ${bad} holds NaN or Infinity (training diverged); the last good checkpoint is kept.`);
       return;
     }
     this.bestWeights = weights.map((w) => w.clone());

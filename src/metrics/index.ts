@@ -9,6 +9,7 @@ import { normalizeName } from '../registry.js';
 export * from './metric.js';
 export * from './accuracy.js';
 export * from './regression.js';
+export * from './probabilistic.js';
 export * from './confusion.js';
 export * from './at-value.js';
 export * from './auc.js';

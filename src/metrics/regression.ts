@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/tape.js';
 import { Metric, MeanMetricWrapper, metricRegistry, perSampleFromLoss, severalValues, type MetricWeight } from './metric.js';
 import { alignTargets } from '../losses/loss.js';
+import { platform } from '../platform/node.js';
 import { MeanSquaredError as MseLoss, MeanAbsoluteError as MaeLoss, MeanAbsolutePercentageError as MapeLoss, MeanSquaredLogarithmicError as MsleLoss, LogCosh, cosineSimilarity } from '../losses/regression.js';
 
 const fromLoss = (loss: { perSampleLoss(y: Tensor, p: Tensor): Tensor }) => perSampleFromLoss((y, p) => loss.perSampleLoss(y, p));
@@ -133,7 +134,7 @@ export class R2Score extends Metric {
     const k = this.numRegressors, n = this.numSamples;
     if (k === 0) return scores;
     if (k >= n - 1) {
-      process.emitWarning(`R2Score: more regressors (${k}) than samples allow (${n}); the adjusted score is not computed.`);
+      platform.warn(`R2Score: more regressors (${k}) than samples allow (${n}); the adjusted score is not computed.`);
       return scores;
     }
     return scores.map((r) => 1 - ((1 - r) * (n - 1)) / (n - k - 1));

@@ -44,6 +44,12 @@ const logit = (p: number) => -Math.log(1 / (p + 1e-12) - 1);
 const MP = [[0, 0.1], [0.5, 0.2], [0.3, 0.3], [0.9, 0.4]];
 const MY_GOOD = [[0, 0], [0, 0], [1, 1], [1, 1]];
 const MY_BAD = [[0, 1], [0, 1], [1, 0], [1, 0]];
+const KLP = [[0.4, 0.9, 0.12], [0.36, 0.3, 0.4]];
+const KLY = [[0.5, 0.8, 0.12], [0.7, 0.43, 0.8]];
+const kl = KLY.flat().map((v, i) => v * Math.log(v / KLP.flat()[i]));
+const POP = [[1, 9, 2], [5, 2, 6]];
+const POY = [[4, 8, 12], [8, 1, 3]];
+const po = POP.flat().map((v, i) => v - POY.flat()[i] * Math.log(v));
 const FB_Y = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0], [0, 0, 1]];
 const FB_P = [[0.9, 0.1, 0], [0.2, 0.6, 0.2], [0, 0, 1], [0.4, 0.3, 0.3], [0, 0.9, 0.1], [0, 0, 1]];
 const FR_P = [[0.7, 0.7, 0.7], [1, 0, 0], [0.9, 0.8, 0]];
@@ -97,6 +103,34 @@ const rows: Row[] = [
   { what: 'R2Score tfa, variance k=0', metric: () => new metrics.R2Score({ classAggregation: 'variance_weighted_average' }), updates: [[R2Y, R2P, R2W]], expected: -1.3710224628448486, tol: 1e-5 },
   { what: 'R2Score tfa, variance k=1', metric: () => new metrics.R2Score({ classAggregation: 'variance_weighted_average', numRegressors: 1 }), updates: [[R2Y, R2P, R2W]], expected: -1.7097399234771729, tol: 1e-5 },
   { what: 'R2Score tfa, variance k=2', metric: () => new metrics.R2Score({ classAggregation: 'variance_weighted_average', numRegressors: 2 }), updates: [[R2Y, R2P, R2W]], expected: -2.161363363265991, tol: 1e-5 },
+  // probabilistic_metrics_test and hinge_metrics_test
+  { what: 'KLDivergence metric', metric: () => new metrics.KLDivergence(), updates: [[KLY, KLP]], expected: sum(kl) / 2 },
+  { what: 'KLDivergence metric weighted', metric: () => new metrics.KLDivergence(), updates: [[KLY, KLP, [[1.2], [3.4]]]], expected: sum(kl.map((v, i) => v * (i < 3 ? 1.2 : 3.4))) / (1.2 + 3.4) },
+  { what: 'Poisson metric', metric: () => new metrics.Poisson(), updates: [[POY, POP]], expected: sum(po) / 6 },
+  { what: 'Poisson metric weighted', metric: () => new metrics.Poisson(), updates: [[POY, POP, [[1.2], [3.4]]]], expected: sum(po.map((v, i) => v * (i < 3 ? 1.2 : 3.4))) / (3 * 1.2 + 3 * 3.4) },
+  { what: 'BinaryCrossentropy metric', metric: () => new metrics.BinaryCrossentropy(), updates: [[[[1, 0], [1, 0]], [[1, 1], [1, 0]]]], expected: 3.9855 },
+  { what: 'BinaryCrossentropy metric logits', metric: () => new metrics.BinaryCrossentropy({ fromLogits: true }), updates: [[[[1, 0, 1], [0, 1, 1]], [[10, -10, 10], [10, 10, -10]]]], expected: 3.333 },
+  { what: 'BinaryCrossentropy metric weighted', metric: () => new metrics.BinaryCrossentropy(), updates: [[[[1, 0], [1, 0]], [[1, 1], [1, 0]], [1.5, 2]]], expected: 3.4162 },
+  { what: 'BinaryCrossentropy metric logits weighted', metric: () => new metrics.BinaryCrossentropy({ fromLogits: true }), updates: [[[[1, 0, 1], [0, 1, 1]], [[10, -10, 10], [10, 10, -10]], [2, 2.5]]], expected: 3.7037 },
+  { what: 'BinaryCrossentropy metric smoothing', metric: () => new metrics.BinaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }), updates: [[[1, 0, 1], [10, -10, -10]]], expected: (10 + 5 * 0.1) / 3 },
+  { what: 'CategoricalCrossentropy metric', metric: () => new metrics.CategoricalCrossentropy(), updates: [[[[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]]], expected: 1.176 },
+  { what: 'CategoricalCrossentropy metric logits', metric: () => new metrics.CategoricalCrossentropy({ fromLogits: true }), updates: [[[[0, 1, 0], [0, 0, 1]], [[1, 9, 0], [1, 8, 1]]]], expected: 3.5011 },
+  { what: 'CategoricalCrossentropy metric weighted', metric: () => new metrics.CategoricalCrossentropy(), updates: [[[[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]], [1.5, 2]]], expected: 1.338 },
+  { what: 'CategoricalCrossentropy metric logits weighted', metric: () => new metrics.CategoricalCrossentropy({ fromLogits: true }), updates: [[[[0, 1, 0], [0, 0, 1]], [[1, 9, 0], [1, 8, 1]], [1.5, 2]]], expected: 4.0012 },
+  { what: 'CategoricalCrossentropy metric smoothing', metric: () => new metrics.CategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }), updates: [[[[0, 1, 0], [0, 0, 1]], [[1, 9, 0], [1, 8, 1]]]], expected: 3.667 },
+  { what: 'SparseCategoricalCrossentropy metric', metric: () => new metrics.SparseCategoricalCrossentropy(), updates: [[[1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]]], expected: 1.176 },
+  { what: 'SparseCategoricalCrossentropy metric logits', metric: () => new metrics.SparseCategoricalCrossentropy({ fromLogits: true }), updates: [[[1, 2], [[1, 9, 0], [1, 8, 1]]]], expected: 3.5011 },
+  { what: 'SparseCategoricalCrossentropy metric weighted', metric: () => new metrics.SparseCategoricalCrossentropy(), updates: [[[1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]], [1.5, 2]]], expected: 1.338 },
+  { what: 'SparseCategoricalCrossentropy metric logits weighted', metric: () => new metrics.SparseCategoricalCrossentropy({ fromLogits: true }), updates: [[[1, 2], [[1, 9, 0], [1, 8, 1]], [1.5, 2]]], expected: 4.0012 },
+  { what: 'SparseCategoricalCrossentropy metric ignoreClass', metric: () => new metrics.SparseCategoricalCrossentropy({ ignoreClass: 0 }), updates: [[[0, 1, 2], [[0.8, 0.1, 0.1], [0.05, 0.95, 0], [0.1, 0.8, 0.1]]]], expected: 0.78462 },
+  { what: 'SparseCategoricalCrossentropy metric ignoreClass weighted', metric: () => new metrics.SparseCategoricalCrossentropy({ ignoreClass: 0 }), updates: [[[0, 1, 2], [[0.8, 0.1, 0.1], [0.05, 0.95, 0], [0.1, 0.8, 0.1]], [0.5, 1.5, 2]]], expected: 1.33774646 },
+  { what: 'SparseCategoricalCrossentropy metric ignoreClass logits', metric: () => new metrics.SparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: 0 }), updates: [[[0, 1, 2], [[10, 1, 1], [1, 9, 0], [1, 8, 1]]]], expected: 2.33409 },
+  { what: 'Hinge metric', metric: () => new metrics.Hinge(), updates: [[[[0, 1, 0, 1], [0, 0, 1, 1]], [[-0.3, 0.2, -0.1, 1.6], [-0.25, -1, 0.5, 0.6]]]], expected: 0.506 },
+  { what: 'Hinge metric weighted', metric: () => new metrics.Hinge(), updates: [[[[-1, 1, -1, 1], [-1, -1, 1, 1]], [[-0.3, 0.2, -0.1, 1.6], [-0.25, -1, 0.5, 0.6]], [1.5, 2]]], expected: 0.493 },
+  { what: 'SquaredHinge metric', metric: () => new metrics.SquaredHinge(), updates: [[[[0, 1, 0, 1], [0, 0, 1, 1]], [[-0.3, 0.2, -0.1, 1.6], [-0.25, -1, 0.5, 0.6]]]], expected: 0.364 },
+  { what: 'SquaredHinge metric weighted', metric: () => new metrics.SquaredHinge(), updates: [[[[-1, 1, -1, 1], [-1, -1, 1, 1]], [[-0.3, 0.2, -0.1, 1.6], [-0.25, -1, 0.5, 0.6]], [1.5, 2]]], expected: 0.347 },
+  { what: 'CategoricalHinge metric', metric: () => new metrics.CategoricalHinge(), updates: [[Y5, P5]], expected: 0.5, tol: 1e-5 },
+  { what: 'CategoricalHinge metric weighted', metric: () => new metrics.CategoricalHinge(), updates: [[Y5, P5, W5]], expected: 0.5, tol: 1e-5 },
   // confusion_metrics_test: counts
   { what: 'FalsePositives', metric: () => new metrics.FalsePositives(), updates: [[Y5, P5]], expected: 7 },
   { what: 'FalsePositives weighted', metric: () => new metrics.FalsePositives(), updates: [[Y5, P5, W5]], expected: 14 },
