@@ -21,6 +21,7 @@ export function bundle(entry, outfile, extra = {}) {
     platform: 'browser',
     target: 'es2022',
     sourcemap: true,
+    keepNames: true, // class names appear in messages and configs (bundling may rename colliding ones)
     logLevel: 'error',
     ...extra,
   });
@@ -32,8 +33,9 @@ export async function buildAll() {
   copyFileSync(wasm, join(root, 'dist/browser/descent.wasm'));
   const out = join(root, 'dist/playground');
   mkdirSync(out, { recursive: true });
-  await bundle('dist/playground/src/main.js', 'dist/playground/main.js');
-  await bundle('dist/playground/src/worker.js', 'dist/playground/worker.js');
+  // The page ships without source maps (its TypeScript sources are in the repository); the library keeps its map.
+  await bundle('dist/playground/src/main.js', 'dist/playground/main.js', { sourcemap: false, minify: true });
+  await bundle('dist/playground/src/worker.js', 'dist/playground/worker.js', { sourcemap: false, minify: true });
   for (const f of readdirSync(join(root, 'playground/static'))) copyFileSync(join(root, 'playground/static', f), join(out, f));
   copyFileSync(wasm, join(out, 'descent.wasm'));
 }

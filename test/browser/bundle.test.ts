@@ -77,3 +77,23 @@ test('uploaded files (browserFiles) load a model as saved: same predictions, wro
   await assert.rejects(loadModel(browserFiles([json])), /group1-shard1of1\.bin was not among the chosen files/);
   assert.throws(() => browserFiles([bins[0]]), /first file must be the model's JSON file/);
 });
+
+test('the built bundle (dist/browser/descent.js) runs: trains a small model, class names kept, Node-only parts say so', async () => {
+  const { buildAll } = (await import(root + 'browser/build.mjs')) as { buildAll(): Promise<void> };
+  await buildAll();
+  const d = (await import(root + 'dist/browser/descent.js')) as typeof browserEntry;
+  const names = [d.Adam, d.SGD, d.Dense, d.Dropout, d.Sequential, d.RandomSearch, d.MemoryStorage, d.metrics.Mean].map((c) => c.name);
+  assert.deepEqual(names, ['Adam', 'SGD', 'Dense', 'Dropout', 'Sequential', 'RandomSearch', 'MemoryStorage', 'Mean']);
+  d.setSeed(2);
+  const model = new d.Sequential();
+  model.add(new d.Dense({ units: 4, activation: 'tanh', inputShape: [2] }));
+  model.add(new d.Dense({ units: 1 }));
+  model.compile({ optimizer: 'adam', loss: 'mse' });
+  const h = await model.fit(d.tensor([[0, 1], [1, 0], [1, 1]]), d.tensor([[1], [1], [0]]), { epochs: 30, verbose: 0 });
+  assert.ok(h.history.loss[29] < h.history.loss[0]);
+  const tuner = new d.RandomSearch({ storage: 'memory', maxTrials: 2, seed: 1, verbose: 0 });
+  const best = await tuner.optimize((hp) => (hp.float('x', -1, 1) - 0.5) ** 2);
+  assert.ok(Number.isFinite(best.value));
+  await assert.rejects(new d.RandomSearch({ storage: './studies', maxTrials: 1, verbose: 0 }).optimize(() => 1), /needs Node\.js .* pass storage: 'memory'/);
+  await assert.rejects(model.save('./model-dir'), /saved to 'indexeddb:\/\/name' or 'downloads:\/\/name'/);
+});
