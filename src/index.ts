@@ -11,9 +11,10 @@ export { setBackend, getBackend, listBackends, type Backend } from './backend/ba
 import './backend/index.js'; // registers 'js' and 'wasm', selects wasm when it instantiates
 
 // layers, activations, initializers, regularizers
-export { Layer, registerLayer, layerFromConfig, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export { Layer, registerLayer, layerFromConfig, SymbolicTensor, Node, type LayerArgs, type SymbolicShape, type InputSpec } from './layers/layer.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Activation, Dropout, Flatten, InputLayer, Input, type DropoutArgs } from './layers/core.js';
+export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, type ConcatenateArgs, type DotArgs } from './layers/merge.js';
 export { Conv1D, Conv2D, Conv3D, Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D, type ConvArgs } from './layers/conv.js';
 export { MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, type PoolingArgs, type GlobalPoolingArgs } from './layers/pooling.js';
 export { BatchNormalization, LayerNormalization, GroupNormalization, type NormalizationArgs, type BatchNormalizationArgs, type GroupNormalizationArgs } from './layers/normalization.js';
@@ -31,8 +32,10 @@ export * as metrics from './metrics/index.js';
 export { Metric, getMetric, Precision, Recall, AUC } from './metrics/index.js';
 
 // models and the training loop
-export { Sequential, type CompileOptions } from './models/sequential.js';
-export type { FitOptions, EvaluateOptions } from './models/training.js';
+export { Model, type ModelArgs, type Predictions } from './models/model.js';
+export { Sequential } from './models/sequential.js';
+export type { CompileOptions, Compiled, CompiledOutput } from './models/compile.js';
+export type { FitOptions, EvaluateOptions, ModelData, TrainableModel } from './models/training.js';
 export { Callback, CallbackList, type Logs, type TrainParams } from './callbacks/callback.js';
 export { History } from './callbacks/history.js';
 export { ProgbarLogger } from './callbacks/progbar.js';

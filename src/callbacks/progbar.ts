@@ -118,6 +118,26 @@ export class ProgbarLogger extends Callback {
     }
   }
 
+  private testStart = 0;
+  private testSeen = 0;
+
+  override onTestBegin(): void {
+    this.testStart = performance.now();
+    this.testSeen = 0;
+  }
+
+  override onTestBatchEnd(batch: number): void {
+    this.testSeen = batch + 1;
+  }
+
+  /** evaluate's one line: "4/4 [====] - 0s 1ms/step - loss: ... - accuracy: ...". */
+  override onTestEnd(logs: Logs = {}): void {
+    const done = this.testSeen;
+    const secs = (performance.now() - this.testStart) / 1000;
+    const ms = Math.round((secs * 1000) / Math.max(done, 1));
+    this.write(`${done}/${this.params?.steps || done} [${'='.repeat(BAR_WIDTH)}] - ${Math.floor(secs)}s ${ms}ms/step${formatLogs(logs)}\n`);
+  }
+
   override onTrainEnd(): void {
     if (this.verbose === 1 && this.tty && this.summary) {
       const text = this.summary(this.losses);

@@ -1,10 +1,11 @@
-// modelArtifacts(model): a Sequential model as TensorFlow.js layers-model artifacts, model.json plus weight shards,
+// modelArtifacts(model): a model (Sequential or functional) as TensorFlow.js layers-model artifacts, model.json plus weight shards,
 // with the compile config, the optimizer state (TF.js's includeOptimizer layout: an int32 'iter' then every slot
 // of every variable, group 'optimizer'), fitted scalers / CSV encoders, and sha256 checksums of the shards and of
 // model.json's content so that a corrupt copy is refused at load time. No I/O: save.ts writes them to a directory
 // (Node), browser.ts to IndexedDB or downloads.
 
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
+import type { CompiledOutput } from '../models/compile.js';
 import type { Scaler } from '../data/scalers.js';
 import type { CsvEncoders } from '../data/csv.js';
 import { Metric } from '../metrics/metric.js';
@@ -34,13 +35,10 @@ const TFJS_LOSSES = new Set(['mean_squared_error', 'mean_absolute_error', 'mean_
 const TFJS_METRICS = new Set(['accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mse', 'mae', 'mape', 'precision', 'recall', 'mean_squared_error', 'mean_absolute_error', 'binary_crossentropy', 'categorical_crossentropy']);
 
 /** model.json object and the weight bytes, before anything touches the disk. */
-export function modelArtifacts(model: Sequential, options: SaveOptions = {}): { modelJSON: ModelJSON; shards: { path: string; data: Uint8Array }[] } {
+export function modelArtifacts(model: Model, options: SaveOptions = {}): { modelJSON: ModelJSON; shards: { path: string; data: Uint8Array }[] } {
   if (!model.isBuilt) {
     throw new Error(`Cannot save model '${model.name}': it is not built yet. Give the first layer an inputShape (or inputDim), or call fit/predict once.`);
   }
-  // The declared input (kept apart from model.layers) is written first, as Keras does.
-  const stack = model.inputLayer ? [model.inputLayer, ...model.layers] : model.layers;
-  const layers = stack.map((l) => ({ class_name: l.className, config: toPythonic(l.getConfig()) as Record<string, unknown> }));
   const names = new Set<string>();
   const weights: NamedWeight[] = model.weights.map((v) => {
     if (names.has(v.name)) throw new Error(`Cannot save model '${model.name}': two weights are named '${v.name}'.`);
@@ -51,28 +49,38 @@ export function modelArtifacts(model: Sequential, options: SaveOptions = {}): { 
   const modelTopology: Record<string, unknown> = {
     keras_version: `descent ${VERSION}`,
     backend: 'descent',
-    model_config: { class_name: 'Sequential', config: { name: model.name, layers } },
+    // Sequential: { name, layers: [{ class_name, config }] }; functional: TF.js's layers with inbound_nodes, input_layers, output_layers.
+    model_config: { class_name: model.className, config: toPythonic(model.getConfig()) },
   };
   let trainingConfig: TrainingConfigJSON | undefined;
   let optimizerMeta: DescentMetadata['optimizer'] = null;
-  if (model.loss && model.optimizer) {
-    const loss = model.loss;
-    const lossConfig = loss.getConfig();
-    const optimizer = model.optimizer;
+  const compiled = model.compiled;
+  if (compiled) {
+    const optimizer = compiled.optimizer;
     let optimizerConfig: Record<string, unknown>;
     try {
       optimizerConfig = optimizer.getConfig();
     } catch (e) {
       throw new Error(`Cannot save model '${model.name}': ${(e as Error).message}`);
     }
-    const metrics = model.metricIdentifiers.map((m) => (typeof m === 'string' ? m : m instanceof Metric ? m.name : m.name || 'custom_metric'));
-    modelTopology.training_config = {
-      loss: { class_name: loss.className, config: toPythonic(lossConfig) },
-      metrics,
-      optimizer_config: { class_name: optimizer.className, config: toPythonic(optimizerConfig) },
-    };
-    const tfjs = tfjsTrainingConfig(loss.name, lossConfig, metrics, optimizer.className, optimizerConfig);
-    if (tfjs) trainingConfig = tfjs;
+    const metricName = (m: CompiledOutput['metrics'][number]) => (typeof m === 'string' ? m : m instanceof Metric ? m.name : m.name || 'custom_metric');
+    const lossJSON = (o: CompiledOutput) => ({ class_name: o.loss.className, config: toPythonic(o.loss.getConfig()) });
+    const outs = compiled.outputs;
+    if (outs.length === 1) {
+      const metrics = outs[0].metrics.map(metricName);
+      modelTopology.training_config = { loss: lossJSON(outs[0]), metrics, optimizer_config: { class_name: optimizer.className, config: toPythonic(optimizerConfig) } };
+      const tfjs = tfjsTrainingConfig(outs[0].loss.name, outs[0].loss.getConfig(), metrics, optimizer.className, optimizerConfig);
+      if (tfjs) trainingConfig = tfjs;
+    } else {
+      // Several outputs: losses, loss weights and metrics keyed by output name (Keras's dict form).
+      const byName = <T>(f: (o: CompiledOutput) => T) => Object.fromEntries(outs.map((o) => [o.name, f(o)]));
+      modelTopology.training_config = {
+        loss: byName(lossJSON),
+        loss_weights: byName((o) => o.lossWeight),
+        metrics: byName((o) => o.metrics.map(metricName)),
+        optimizer_config: { class_name: optimizer.className, config: toPythonic(optimizerConfig) },
+      };
+    }
 
     if (options.includeOptimizer ?? true) {
       const state = optimizer.getState();

@@ -7,6 +7,7 @@
 // downloaded pair copied into a directory loads on Node, and a directory's files upload here.
 
 import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { modelArtifacts, type SaveOptions } from './artifacts.js';
 import { modelFromJSON, type LoadOptions } from './from-json.js';
 
@@ -72,7 +73,7 @@ interface StoredModel {
 }
 
 /** model.save(url) in the browser: 'indexeddb://name' or 'downloads://name'. */
-export async function saveToUrl(model: Sequential, url: string, options: SaveOptions = {}): Promise<void> {
+export async function saveToUrl(model: Model, url: string, options: SaveOptions = {}): Promise<void> {
   const { scheme, name } = parseUrl(url);
   const { modelJSON, shards } = modelArtifacts(model, { shardBytes: ONE_SHARD, ...options });
   if (scheme === 'indexeddb') {

@@ -80,9 +80,13 @@ export function toCamelCase(identifier: string): string {
   return identifier.replace(/[_]+(\w|$)/g, (_m, p1: string) => p1.toUpperCase());
 }
 
+/** Graph references ([layer name, node, tensor, kwargs]): layer names are kept as they are in both directions. */
+const GRAPH_KEYS = new Set(['inboundNodes', 'inbound_nodes', 'inputLayers', 'input_layers', 'outputLayers', 'output_layers']);
+
 /** camelCase config to the file's snake_case (TF.js convertTsToPythonic). */
 export function toPythonic(value: unknown, key?: string): unknown {
   if (value === null || value === undefined) return null;
+  if (key !== undefined && GRAPH_KEYS.has(key)) return JSON.parse(JSON.stringify(value));
   if (typeof value === 'string') return toSnakeCase(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => toPythonic(v, key));
@@ -102,7 +106,7 @@ export function fromPythonic(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     // class_name values are class names (kept); 'name' values are user names (kept).
-    out[toCamelCase(k)] = (k === 'name' || k === 'class_name') && typeof v === 'string' ? v : fromPythonic(v);
+    out[toCamelCase(k)] = ((k === 'name' || k === 'class_name') && typeof v === 'string') || GRAPH_KEYS.has(k) ? v : fromPythonic(v);
   }
   return out;
 }

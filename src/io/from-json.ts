@@ -1,10 +1,13 @@
-// modelFromJSON: a Sequential model from a parsed TensorFlow.js layers-model model.json and a reader of its
+// modelFromJSON: a Sequential or functional model from a parsed TensorFlow.js layers-model model.json and a reader of its
 // weight shards (files on Node, IndexedDB or uploaded files in the browser). Everything is read and checked before
 // the model is built: JSON structure, format, checksums (descent files), shard sizes against the manifest, finite
 // weights, layer classes, weight shapes. Any problem is one error naming the file.
 
 import { Sequential } from '../models/sequential.js';
+import { Model } from '../models/model.js';
+import type { CompileOptions } from '../models/compile.js';
 import { layerFromConfig, layerRegistry } from '../layers/layer.js';
+import '../layers/index.js'; // every built-in layer class, registered
 import { getLoss, lossRegistry, type Loss } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerState } from '../optimizers/index.js';
 import { getSchedule } from '../schedules/index.js';
@@ -29,7 +32,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * Build a model from a parsed model.json and a reader of its shard files. `file` names model.json in messages.
  * (loadModel uses it with files; tests use it with in-memory artifacts.)
  */
-export async function modelFromJSON(json: unknown, file: string, readShard: (path: string) => Promise<Uint8Array>, options: LoadOptions = {}): Promise<Sequential> {
+export async function modelFromJSON<M extends Model = Sequential>(json: unknown, file: string, readShard: (path: string) => Promise<Uint8Array>, options: LoadOptions = {}): Promise<M> {
   const fail = (msg: string): never => {
     throw new Error(`${file}: ${oneLine(msg)}`);
   };
@@ -100,7 +103,7 @@ export async function modelFromJSON(json: unknown, file: string, readShard: (pat
 
   if (options.compile ?? true) compileFromConfig(model, mj, descent, optimizerWeights, metadata, fail);
   setModelMetadata(model, metadata);
-  return model;
+  return model as M;
 }
 
 /** Messages are one line, whatever a damaged file put into them. */
@@ -157,10 +160,11 @@ function checkDescentMetadata(mj: ModelJSON, fail: (m: string) => never): Descen
   return meta;
 }
 
-function buildModel(mj: ModelJSON, fail: (m: string) => never, weights: NamedWeight[]): Sequential {
+function buildModel(mj: ModelJSON, fail: (m: string) => never, weights: NamedWeight[]): Model {
   const topo = isObj(mj.modelTopology.model_config) ? (mj.modelTopology.model_config as Obj) : mj.modelTopology;
   const cls = topo.class_name;
-  if (cls !== 'Sequential') fail(`model class '${String(cls)}' is not supported; descent loads Sequential models.`);
+  if (cls === 'Functional' || cls === 'Model') return buildFunctional(topo, fail);
+  if (cls !== 'Sequential') fail(`model class '${String(cls)}' is not supported; descent loads Sequential and functional (Functional / Model) models.`);
   const config = topo.config;
   const layerList = Array.isArray(config) ? config : isObj(config) ? config.layers : undefined;
   if (!Array.isArray(layerList) || layerList.length === 0) fail('modelTopology has no layers.');
@@ -169,8 +173,8 @@ function buildModel(mj: ModelJSON, fail: (m: string) => never, weights: NamedWei
   (layerList as unknown[]).forEach((entry, i) => {
     if (!isObj(entry) || typeof entry.class_name !== 'string' || !isObj(entry.config)) fail(`layer ${i} needs class_name and config.`);
     const className = entry.class_name as string;
-    if (!layerRegistry.has(className)) fail(`unknown layer class '${className}' (layer ${i}). Supported: ${layerRegistry.names().join(', ')}.`);
-    const cfg = layerConfig(entry.config as Obj);
+    checkLayerClasses(entry, `layer ${i}`, fail);
+    const cfg = fromPythonic(entry.config) as Obj;
     try {
       model.add(layerFromConfig(className, cfg));
     } catch (e) {
@@ -186,18 +190,30 @@ function buildModel(mj: ModelJSON, fail: (m: string) => never, weights: NamedWei
   return model;
 }
 
-/** snake_case layer config to constructor options: drop top-level nulls, accept Keras 3's batch_shape / dtype policy. */
-function layerConfig(raw: Obj): Obj {
-  const cfg = fromPythonic(raw) as Obj;
-  const out: Obj = {};
-  for (const [k, v] of Object.entries(cfg)) if (v !== null) out[k] = v;
-  if (out.batchShape !== undefined && out.batchInputShape === undefined) out.batchInputShape = out.batchShape;
-  delete out.batchShape;
-  if (isObj(out.dtype)) out.dtype = (out.dtype.config as Obj | undefined)?.name ?? 'float32';
-  return out;
+/** Every class a layer entry names (nested models included) must be registered; the error lists the known ones. */
+function checkLayerClasses(entry: Obj, where: string, fail: (m: string) => never): void {
+  const className = entry.class_name as string;
+  if (!layerRegistry.has(className)) fail(`unknown layer class '${className}' (${where}). Supported: ${layerRegistry.names().join(', ')}.`);
+  const inner = isObj(entry.config) ? entry.config.layers : undefined;
+  if (Array.isArray(inner)) inner.forEach((e, i) => isObj(e) && checkLayerClasses(e, `${where}, inner layer ${i}`, fail));
 }
 
-function assignWeights(model: Sequential, weights: NamedWeight[], fail: (m: string) => never): void {
+/** A functional model: layers with their inbound nodes, rebuilt by Model.fromConfig. */
+function buildFunctional(topo: Obj, fail: (m: string) => never): Model {
+  const raw = topo.config;
+  if (!isObj(raw) || !Array.isArray(raw.layers) || raw.layers.length === 0) fail('modelTopology has no layers.');
+  (raw as Obj & { layers: unknown[] }).layers.forEach((e, i) => {
+    if (!isObj(e) || typeof e.class_name !== 'string' || !isObj(e.config)) fail(`layer ${i} needs class_name and config.`);
+    checkLayerClasses(e as Obj, `layer ${i} '${String((e as Obj).name ?? '')}'`, fail);
+  });
+  try {
+    return Model.fromConfig(fromPythonic(raw) as Obj);
+  } catch (e) {
+    return fail(`cannot rebuild the functional model: ${(e as Error).message}`);
+  }
+}
+
+function assignWeights(model: Model, weights: NamedWeight[], fail: (m: string) => never): void {
   const vars = model.weights;
   const byName = new Map(weights.map((w) => [w.spec.name.replace(/:0$/, ''), w]));
   const named = vars.map((v) => byName.get(v.name));
@@ -255,12 +271,16 @@ function metricNames(raw: unknown, lenient: boolean): string[] {
   return names;
 }
 
-function compileFromConfig(model: Sequential, mj: ModelJSON, descent: DescentMetadata | null, optimizerWeights: NamedWeight[], metadata: ModelMetadata, fail: (m: string) => never): void {
+function compileFromConfig(model: Model, mj: ModelJSON, descent: DescentMetadata | null, optimizerWeights: NamedWeight[], metadata: ModelMetadata, fail: (m: string) => never): void {
   const tc = (isObj(mj.modelTopology.training_config) ? mj.modelTopology.training_config : mj.trainingConfig) as Obj | undefined;
   if (!isObj(tc)) return;
   let optimizer: Optimizer;
   try {
-    const loss = resolveLoss(tc.loss);
+    // One output: a loss and a metric list; several: both keyed by output name (with loss_weights).
+    const keyed = isObj(tc.loss) && typeof tc.loss.class_name !== 'string';
+    const loss: CompileOptions['loss'] = keyed ? Object.fromEntries(Object.entries(tc.loss as Obj).map(([k, v]) => [k, resolveLoss(v)])) : resolveLoss(tc.loss);
+    const metrics: CompileOptions['metrics'] = isObj(tc.metrics) ? Object.fromEntries(Object.entries(tc.metrics).map(([k, v]) => [k, metricNames(v, !descent)])) : metricNames(tc.metrics, !descent);
+    const lossWeights = isObj(tc.loss_weights) || Array.isArray(tc.loss_weights) ? (tc.loss_weights as CompileOptions['lossWeights']) : undefined;
     const oc = tc.optimizer_config;
     if (!isObj(oc) || typeof oc.class_name !== 'string') throw new Error('optimizer_config needs class_name and config');
     let config = fromPythonic(oc.config ?? {}) as Obj;
@@ -273,14 +293,12 @@ function compileFromConfig(model: Sequential, mj: ModelJSON, descent: DescentMet
     }
     if (isObj(config.learningRate)) config.learningRate = getSchedule(config.learningRate as { className: string; config?: object });
     optimizer = getOptimizer({ className, config });
-    model.compile({ loss, optimizer, metrics: metricNames(tc.metrics, !descent) });
+    model.compile({ loss, optimizer, metrics, ...(lossWeights ? { lossWeights } : {}) });
   } catch (e) {
     const msg = `cannot restore the training configuration: ${(e as Error).message}`;
     if (descent) return fail(`${msg} (loadModel(dir, { compile: false }) skips it).`);
     // A foreign file's training setup is a convenience: the model still predicts; say what was skipped.
     metadata.warnings.push(`${msg}; the model was loaded uncompiled (call compile before fit).`);
-    model.optimizer = null;
-    model.loss = null;
     return;
   }
   if (optimizerWeights.length === 0) return;

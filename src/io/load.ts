@@ -1,18 +1,22 @@
-// loadModel(dir): a Sequential model from a TensorFlow.js layers-model directory (saved by descent or by TF.js),
+// loadModel(dir): a Sequential or functional model from a TensorFlow.js layers-model directory (saved by descent or by TF.js),
 // read from the file system (Node). The checks and the building are modelFromJSON's (from-json.ts); a model is
 // returned only when every weight was read exactly as saved.
 
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { interruptedBackups, removeLeftovers } from './atomic.js';
 import { MODEL_JSON } from './format.js';
 import { modelFromJSON, oneLine, type LoadOptions } from './from-json.js';
 
 export { modelFromJSON, type LoadOptions } from './from-json.js';
 
-/** Load a model saved by saveModel (or by TensorFlow.js) from directory `dir`. */
-export async function loadModel(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+/**
+ * Load a model saved by saveModel (or by TensorFlow.js) from directory `dir`: a Sequential model or a functional
+ * Model, whichever the file holds. Typed as Sequential unless told: `loadModel<Model>(dir)` for a functional one.
+ */
+export async function loadModel<M extends Model = Sequential>(dir: string, options: LoadOptions = {}): Promise<M> {
   if (typeof dir !== 'string' || dir === '') throw new Error('loadModel needs a directory path.');
   const info = await stat(dir).catch(() => null);
   if (!info) {
@@ -35,7 +39,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   } catch (e) {
     throw new Error(`${file} is not valid JSON (${oneLine((e as Error).message)}); the file is truncated or corrupt.`);
   }
-  return modelFromJSON(json, file, async (path) => {
+  return modelFromJSON<M>(json, file, async (path) => {
     const shard = join(dir, path);
     try {
       return new Uint8Array(await readFile(shard));

@@ -1,7 +1,7 @@
 // What loadModel found next to the weights: fitted scalers, CSV encoders and user metadata.
 // Kept per model object (a WeakMap, so the model class needs no field), and saved again by saveModel.
 
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import type { Scaler } from '../data/scalers.js';
 import type { CsvEncoders } from '../data/csv.js';
 
@@ -20,10 +20,10 @@ export interface ModelMetadata {
 
 const store = new WeakMap<object, ModelMetadata>();
 
-export function getModelMetadata(model: Sequential): ModelMetadata | undefined {
+export function getModelMetadata(model: Model): ModelMetadata | undefined {
   return store.get(model);
 }
 
-export function setModelMetadata(model: Sequential, metadata: ModelMetadata): void {
+export function setModelMetadata(model: Model, metadata: ModelMetadata): void {
   store.set(model, metadata);
 }

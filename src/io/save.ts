@@ -1,9 +1,9 @@
-// saveModel(model, dir): a Sequential model as a TensorFlow.js layers-model directory (model.json + .bin shards,
+// saveModel(model, dir): a model (Sequential or functional) as a TensorFlow.js layers-model directory (model.json + .bin shards,
 // built by modelArtifacts in artifacts.ts), written atomically (see atomic.ts). Node only.
 
 import { resolve, sep } from 'node:path';
 import { readdir } from 'node:fs/promises';
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { writeDirAtomic } from './atomic.js';
 import { MODEL_JSON } from './format.js';
 import { modelArtifacts, type SaveOptions } from './artifacts.js';
@@ -11,7 +11,7 @@ import { modelArtifacts, type SaveOptions } from './artifacts.js';
 export { VERSION, modelArtifacts, type SaveOptions } from './artifacts.js';
 
 /** Save a model to directory `dir` (created, or replaced atomically). */
-export async function saveModel(model: Sequential, dir: string, options: SaveOptions = {}): Promise<void> {
+export async function saveModel(model: Model, dir: string, options: SaveOptions = {}): Promise<void> {
   if (typeof dir !== 'string' || dir === '') throw new Error('saveModel needs a directory path, e.g. model.save("./my-model").');
   await refuseForeignDirectory(dir);
   const { modelJSON, shards } = modelArtifacts(model, options);

@@ -5,7 +5,7 @@ import * as ops from '../ops/index.js';
 import { getRng, type Rng } from '../tensor/random.js';
 import { withGrad } from '../autograd/tape.js';
 import { Tensor as TensorClass } from '../tensor/tensor.js';
-import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
+import { Layer, Node, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape, type SymbolicTensor } from './layer.js';
 import { getActivation, type ActivationFn, type ActivationIdentifier } from '../activations/index.js';
 
 /** Applies an activation function: new Activation('relu'). */
@@ -94,24 +94,38 @@ export class Flatten extends Layer {
   }
 }
 
-/** The declared input of a model: new InputLayer({ inputShape: [8] }) or Input({ shape: [8] }). */
+/**
+ * The declared input of a model: new InputLayer({ inputShape: [8] }) or Input({ shape: [8] }). Its `output` is the
+ * symbolic tensor that functional models start from.
+ */
 export class InputLayer extends Layer {
   readonly className = 'InputLayer';
+  /** The symbolic tensor this input feeds into the graph. */
+  readonly output: SymbolicTensor;
   constructor(args: LayerArgs & { shape?: readonly number[]; sparse?: boolean; ragged?: boolean } = {}) {
     checkLayerOptions('InputLayer', args, ['shape', 'sparse', 'ragged']);
     const { shape, sparse: _sparse, ragged: _ragged, ...rest } = args;
     super({ ...rest, inputShape: args.inputShape ?? shape });
     if (!this.batchInputShape) throw new Error('InputLayer needs inputShape (or shape, or batchInputShape).');
     this.built = true;
+    this.ensureName();
+    const node = new Node(this, [], [this.batchInputShape], false, false);
+    this.inboundNodes.push(node);
+    this.output = node.outputs[0];
   }
   call(input: Tensor): Tensor {
     return input;
   }
 }
 
-/** Keras's Input(shape=...): usable as the first element of a Sequential model. */
-export function Input(args: { shape: readonly number[]; name?: string; batchSize?: number }): InputLayer {
-  return new InputLayer({ inputShape: args.shape, name: args.name, batchInputShape: [args.batchSize ?? null, ...args.shape] });
+/**
+ * Keras's Input({ shape }): a symbolic tensor of shape [batch, ...shape] to build a functional model from
+ * (`const x = Input({ shape: [8] }); const y = new Dense(1).apply(x); new Model({ inputs: x, outputs: y })`);
+ * also accepted as the first element of a Sequential model. name defaults to input_layer, input_layer_1, ... (Keras 3).
+ */
+export function Input(args: { shape: readonly number[]; name?: string; batchSize?: number }): SymbolicTensor {
+  if (!args || !Array.isArray(args.shape)) throw new Error(`Input needs a shape, e.g. Input({ shape: [8] }), got ${JSON.stringify(args)}.`);
+  return new InputLayer({ inputShape: args.shape, name: args.name, batchInputShape: [args.batchSize ?? null, ...args.shape] }).output;
 }
 
 registerLayer('Activation', Activation);

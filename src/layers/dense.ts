@@ -64,6 +64,7 @@ export class Dense extends Layer {
     this.kernelRegularizer = getRegularizer(options.kernelRegularizer);
     this.biasRegularizer = getRegularizer(options.biasRegularizer);
     this.activityRegularizer = getRegularizer(options.activityRegularizer);
+    this.inputSpec = { minNdim: 2 };
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -71,6 +72,7 @@ export class Dense extends Layer {
     if (inputDim === null || inputDim === undefined) throw new Error(`Dense '${this.name}': the last dimension of the input must be known, got ${JSON.stringify(inputShape)}.`);
     this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer, this.kernelRegularizer);
     if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, this.biasRegularizer);
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
     this.built = true;
   }
 

@@ -1,4 +1,5 @@
-// Layer base: weights, build on first known input shape, call, config for serialization.
+// Layer base: weights, build on first known input shape, call, config for serialization; applied to symbolic
+// tensors it records a Node of the functional graph (Keras 3's Operation/Node, TF.js's SymbolicTensor).
 
 import { Tensor as TensorClass, tensor, type Tensor, type NestedArray, type TensorLike } from '../tensor/tensor.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
@@ -10,6 +11,75 @@ import { Registry } from '../registry.js';
 
 /** A shape without or with the batch dimension; null is an unknown size (Keras's None). */
 export type SymbolicShape = (number | null)[];
+
+/** True for a list of shapes (a layer with several inputs or outputs), false for one shape. */
+export function isShapeList(s: SymbolicShape | SymbolicShape[]): s is SymbolicShape[] {
+  return s.length > 0 && Array.isArray(s[0]);
+}
+
+/** Keras-style shape text: (None, 4). */
+export function formatSymbolicShape(shape: SymbolicShape | null): string {
+  if (!shape) return '?';
+  const parts = shape.map((d) => (d === null ? 'None' : String(d)));
+  return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;
+}
+
+/**
+ * What a layer accepts (Keras's InputSpec): an exact rank, a minimum rank, and sizes of given axes (negative axes
+ * count from the end). Checked when the layer is applied, so a wrong input fails naming the layer and both shapes.
+ */
+export interface InputSpec {
+  ndim?: number;
+  minNdim?: number;
+  axes?: Record<number, number>;
+}
+
+/**
+ * A tensor of the functional graph (TF.js's SymbolicTensor, Keras's KerasTensor): a shape (batch first, null for
+ * unknown) and the node that produces it. Built by Input() and by applying layers to symbolic tensors.
+ */
+export class SymbolicTensor {
+  constructor(
+    readonly shape: SymbolicShape,
+    /** The node (layer call) producing this tensor. */
+    readonly node: Node,
+    /** Which of the node's outputs this is. */
+    readonly index: number,
+  ) {}
+  get sourceLayer(): Layer {
+    return this.node.layer;
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+  /** The producing layer's name, with the output index when the layer has several outputs. */
+  get name(): string {
+    return this.node.outputs.length > 1 ? `${this.node.layer.name}/${this.index}` : this.node.layer.name;
+  }
+  toString(): string {
+    return `SymbolicTensor(${this.name}, shape=${formatSymbolicShape(this.shape)})`;
+  }
+}
+
+/** One call of a layer in a functional graph: its input tensors and the output tensors it made. */
+export class Node {
+  readonly outputs: SymbolicTensor[];
+  constructor(
+    readonly layer: Layer,
+    readonly inputs: readonly SymbolicTensor[],
+    outputShapes: readonly SymbolicShape[],
+    /** Whether the layer was called with a list (merge layers) rather than one tensor. */
+    readonly listInput: boolean,
+    /** Whether the layer returned a list (several outputs). */
+    readonly listOutput: boolean,
+  ) {
+    this.outputs = outputShapes.map((s, i) => new SymbolicTensor([...s], this, i));
+  }
+}
+
+export function isSymbolic(x: unknown): x is SymbolicTensor {
+  return x instanceof SymbolicTensor;
+}
 
 export interface LayerArgs {
   /** Layer name, unique in a model (default: snake_case class name with a counter, as Keras: dense, dense_1, ...). */
@@ -66,6 +136,10 @@ export abstract class Layer {
   /** Regularization penalties, recomputed on each call. */
   private regularizers: { variable: Variable; regularizer: Regularizer }[] = [];
   protected activityLosses: Tensor[] = [];
+  /** What inputs the layer accepts, checked on every apply (set by subclasses, usually in build). */
+  inputSpec: InputSpec | null = null;
+  /** The layer's calls in functional graphs, in order (a shared layer has several). */
+  readonly inboundNodes: Node[] = [];
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? '';
@@ -99,25 +173,97 @@ export abstract class Layer {
     if (!this.name) this.name = uniqueName(this.className);
   }
 
-  /** Create weights for a given input shape (batch dimension included, may be null). */
-  build(_inputShape: SymbolicShape): void {
+  /**
+   * Create weights for a given input shape (batch dimension included, may be null); a list of shapes for a layer
+   * called with a list (merge layers).
+   */
+  build(_inputShape: SymbolicShape | SymbolicShape[]): void {
     this.built = true;
   }
 
-  /** Output shape for an input shape (batch dimension included). */
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+  /** Output shape for an input shape (batch dimension included); a list of shapes for several outputs. */
+  computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
     return inputShape;
   }
 
-  /** Forward pass. training: true during fit (Dropout is active only then). */
-  abstract call(input: Tensor, training: boolean): Tensor;
+  /**
+   * Forward pass on concrete tensors: one tensor, or a list for layers taking several inputs; returns one tensor
+   * or a list (several outputs). training: true during fit (Dropout is active only then).
+   */
+  abstract call(input: Tensor | Tensor[], training: boolean): Tensor | Tensor[];
 
-  /** Build on first use, then call. */
-  apply(input: Tensor, training = false): Tensor {
+  /**
+   * Apply the layer. On symbolic tensors (from Input()) it checks the input against the layer, builds it, records
+   * a node of the functional graph and returns symbolic outputs; on concrete tensors it builds on first use and
+   * computes (eager). A layer with several outputs returns a list (see applyList for its type).
+   * Throws when the input's rank or size does not fit the layer (both shapes and the layer's name in the message).
+   */
+  apply(inputs: SymbolicTensor | SymbolicTensor[], training?: boolean): SymbolicTensor;
+  apply(inputs: Tensor | Tensor[], training?: boolean): Tensor;
+  apply(inputs: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], training = false): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     this.ensureName();
-    if (!this.built) this.build([null, ...input.shape.slice(1)]);
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const symbolic = list.map((t) => t instanceof SymbolicTensor);
+    if (symbolic.some((b) => b)) {
+      if (!symbolic.every((b) => b)) throw new Error(`Layer '${this.name}' (${this.className}) was called with a mix of symbolic (Input()) and concrete tensors; pass all of one kind.`);
+      return this.applySymbolic(list as SymbolicTensor[], Array.isArray(inputs));
+    }
+    const shapes = (list as Tensor[]).map((t) => [null, ...t.shape.slice(1)]);
+    const shape = Array.isArray(inputs) ? shapes : shapes[0];
+    this.checkInputShape(shape);
+    if (!this.built) this.build(shape);
     this.activityLosses = [];
-    return this.call(input, training);
+    return this.call(inputs as Tensor | Tensor[], training);
+  }
+
+  /** apply() typed for layers with several outputs (a Model with several outputs, recurrent layers returning states). */
+  applyList(inputs: SymbolicTensor | SymbolicTensor[], training?: boolean): SymbolicTensor[];
+  applyList(inputs: Tensor | Tensor[], training?: boolean): Tensor[];
+  applyList(inputs: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], training = false): Tensor[] | SymbolicTensor[] {
+    const out = this.apply(inputs as never, training) as unknown;
+    return (Array.isArray(out) ? out : [out]) as Tensor[];
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[], listInput: boolean): SymbolicTensor | SymbolicTensor[] {
+    const shapes = inputs.map((t) => t.shape);
+    const shape = listInput ? shapes : shapes[0];
+    this.checkInputShape(shape);
+    if (!this.built) this.build(shape);
+    const out = this.computeOutputShape(shape);
+    const listOutput = isShapeList(out);
+    const node = new Node(this, inputs, listOutput ? out : [out as SymbolicShape], listInput, listOutput);
+    this.inboundNodes.push(node);
+    return listOutput ? node.outputs : node.outputs[0];
+  }
+
+  /** Check an input shape against inputSpec; the error names the layer and both shapes. */
+  protected checkInputShape(shape: SymbolicShape | SymbolicShape[]): void {
+    const spec = this.inputSpec;
+    if (!spec || isShapeList(shape)) return;
+    const want = (): string => {
+      const parts: string[] = [];
+      if (spec.ndim !== undefined) parts.push(`rank ${spec.ndim}`);
+      if (spec.minNdim !== undefined) parts.push(`rank >= ${spec.minNdim}`);
+      for (const [axis, size] of Object.entries(spec.axes ?? {})) parts.push(`${Number(axis) === -1 ? 'last axis' : `axis ${axis}`} of size ${size}`);
+      return parts.join(', ');
+    };
+    const fail = (): never => {
+      const expected = this.builtInputShape ? ` (built for ${formatSymbolicShape(this.builtInputShape)})` : '';
+      throw new Error(`Layer '${this.name}' (${this.className}) expects an input with ${want()}${expected}, got shape ${formatSymbolicShape(shape)}.`);
+    };
+    if (spec.ndim !== undefined && shape.length !== spec.ndim) fail();
+    if (spec.minNdim !== undefined && shape.length < spec.minNdim) fail();
+    for (const [axis, size] of Object.entries(spec.axes ?? {})) {
+      const a = Number(axis) < 0 ? shape.length + Number(axis) : Number(axis);
+      const d = shape[a];
+      if (d !== null && d !== undefined && d !== size) fail();
+    }
+  }
+
+  /** The input shape of the layer's first symbolic call (for messages and summaries), or null. */
+  get builtInputShape(): SymbolicShape | null {
+    const node = this.inboundNodes[0];
+    return node && !node.listInput ? node.inputs[0].shape : null;
   }
 
   protected addWeight(name: string, shape: Shape, initializer: InitializerIdentifier, regularizer: Regularizer | null = null, trainable = true): Variable {
@@ -194,11 +340,21 @@ export function registerLayer(className: string, cls: LayerClass): void {
   layerRegistry.register(className, cls);
 }
 
+/**
+ * A layer from its class name and camelCase config (as getConfig gives it, or read from a Keras / TF.js file):
+ * top-level nulls are dropped (defaults apply), Keras 3's batchShape and dtype policy objects are accepted.
+ */
 export function layerFromConfig(className: string, config: Record<string, unknown>): Layer {
   const cls = layerRegistry.get(className);
+  const cfg: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config ?? {})) if (v !== null && v !== undefined) cfg[k] = v;
+  if (cfg.batchShape !== undefined && cfg.batchInputShape === undefined) cfg.batchInputShape = cfg.batchShape;
+  delete cfg.batchShape;
+  const dtype = cfg.dtype as { config?: { name?: string } } | undefined;
+  if (typeof dtype === 'object') cfg.dtype = dtype.config?.name ?? 'float32';
   fromConfigDepth++;
   try {
-    return cls.fromConfig ? cls.fromConfig(config) : new cls(config);
+    return cls.fromConfig ? cls.fromConfig(cfg) : new cls(cfg);
   } finally {
     fromConfigDepth--;
   }

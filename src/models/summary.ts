@@ -1,29 +1,43 @@
-// Keras's model summary table: layer (type), output shape, parameter count, totals.
+// Keras's model summary table (tf.keras 2.x text layout): layer (type), output shape, parameter count, and for
+// functional models the "Connected to" column (layer[node][tensor] of each input); then the totals.
 
-import type { Layer, SymbolicShape } from '../layers/layer.js';
+import { formatSymbolicShape, type Layer, type SymbolicShape } from '../layers/layer.js';
 
-export function formatSymbolicShape(shape: SymbolicShape | null): string {
-  if (!shape) return '?';
-  const parts = shape.map((d) => (d === null ? 'None' : String(d)));
-  return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;
+export { formatSymbolicShape };
+
+export interface SummaryRow {
+  layer: Layer;
+  outputShape: SymbolicShape | null;
+  /** Inputs of the layer's calls as 'layer[node][tensor]' (functional models). */
+  connectedTo?: string[];
 }
 
-export function summaryTable(name: string, rows: { layer: Layer; outputShape: SymbolicShape | null }[], lineLength = 65): string {
-  const cols = [29, 26, lineLength - 55];
+export function summaryTable(name: string, rows: SummaryRow[], lineLength?: number, connected = false, total?: number, trainable?: number): string {
+  const width = lineLength ?? (connected ? 98 : 65);
+  // Column edges as Keras's print_summary: [.45, .85, 1] of the line (Sequential), [.33, .55, .67, 1] (functional).
+  const edges = connected ? [0.33, 0.55, 0.67, 1].map((f) => Math.floor(width * f)) : [29, 55, width];
+  const cols = edges.map((e, i) => e - (i ? edges[i - 1] : 0));
   const cell = (s: string, w: number) => (s.length >= w ? s.slice(0, w - 1) + ' ' : s.padEnd(w));
-  const line = (a: string, b: string, c: string) => ' ' + cell(a, cols[0] - 1) + cell(b, cols[1]) + cell(c, cols[2]);
-  const out: string[] = [`Model: "${name}"`, '_'.repeat(lineLength), line('Layer (type)', 'Output Shape', 'Param #'), '='.repeat(lineLength)];
+  const line = (...cells: string[]) => ' ' + cells.map((c, i) => cell(c, cols[i] - (i === 0 ? 1 : 0))).join('');
+  const header = connected ? line('Layer (type)', 'Output Shape', 'Param #', 'Connected to') : line('Layer (type)', 'Output Shape', 'Param #');
+  const out: string[] = [`Model: "${name}"`, '_'.repeat(width), header, '='.repeat(width)];
   // As tf.keras 2.x's print_summary: each layer row is followed by a blank row of spaces, then the '=' rule.
   for (const r of rows) {
-    out.push(line(`${r.layer.name} (${r.layer.className})`, formatSymbolicShape(r.outputShape), String(r.layer.countParams())));
-    out.push(' '.repeat(lineLength));
+    const first = [`${r.layer.name} (${r.layer.className})`, formatSymbolicShape(r.outputShape), String(r.layer.countParams())];
+    if (connected) {
+      const refs = r.connectedTo ?? [];
+      const parts = refs.map((c, i) => `${i === 0 ? '[' : ' '}'${c}'${i === refs.length - 1 ? ']' : ','}`);
+      out.push(line(...first, parts[0] ?? '[]'));
+      for (const p of parts.slice(1)) out.push(line('', '', '', p));
+    } else out.push(line(...first));
+    out.push(' '.repeat(width));
   }
-  out.push('='.repeat(lineLength));
-  const total = rows.reduce((n, r) => n + r.layer.countParams(), 0);
-  const trainable = rows.reduce((n, r) => n + r.layer.trainableWeights.reduce((m, w) => m + w.size, 0), 0);
-  out.push(`Total params: ${total.toLocaleString('en-US')}`);
-  out.push(`Trainable params: ${trainable.toLocaleString('en-US')}`);
-  out.push(`Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`);
-  out.push('_'.repeat(lineLength));
+  out.push('='.repeat(width));
+  const all = total ?? rows.reduce((n, r) => n + r.layer.countParams(), 0);
+  const train = trainable ?? rows.reduce((n, r) => n + r.layer.trainableWeights.reduce((m, w) => m + w.size, 0), 0);
+  out.push(`Total params: ${all.toLocaleString('en-US')}`);
+  out.push(`Trainable params: ${train.toLocaleString('en-US')}`);
+  out.push(`Non-trainable params: ${(all - train).toLocaleString('en-US')}`);
+  out.push('_'.repeat(width));
   return out.join('\n');
 }

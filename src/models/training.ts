@@ -1,24 +1,50 @@
-// The training loop: fit and evaluate, as Keras does them. Batch, stochastic and mini-batch gradient descent are
-// the same loop with batchSize = n, 1, or between; the last partial batch is used. Output goes through callbacks.
+// The training loop: fit and evaluate, as Keras does them, over a small model interface (TrainableModel) so that any
+// model (Sequential, functional, nested) trains the same way. Batch, stochastic and mini-batch gradient descent are
+// the same loop with batchSize = n, 1, or between; the last partial batch is used. The loop never prints: output
+// goes through callbacks (the progress bar is one).
 
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { getRng } from '../tensor/random.js';
 import { variableGrads, noGrad } from '../autograd/tape.js';
 import * as ops from '../ops/index.js';
-import { Callback, CallbackList, type Logs } from '../callbacks/callback.js';
+import { Callback, CallbackList, type CallbackModel, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { LambdaCallback, type LambdaCallbackOptions } from '../callbacks/lambda-callback.js';
-import { ProgbarLogger, formatLogs } from '../callbacks/progbar.js';
+import { ProgbarLogger } from '../callbacks/progbar.js';
 import { Mean } from '../metrics/metric.js';
-import type { CompiledMetric } from './sequential.js';
+import type { Compiled, CompiledMetric } from './compile.js';
+import type { Loss } from '../losses/index.js';
 import { textChart } from '../report/text-chart.js';
-import { isBatchSource, type BatchSource } from '../data/dataset.js';
+import { isBatchSource, type BatchSource, type Batch } from '../data/dataset.js';
 import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
-import type { Sequential } from './sequential.js';
-import type { Dense } from '../layers/dense.js';
+import type { SymbolicShape } from '../layers/layer.js';
 import type { Variable } from '../tensor/variable.js';
 import { platform } from '../platform/node.js';
+
+/** What the loop needs of a model: Sequential and functional models both provide it. */
+export interface TrainableModel extends CallbackModel {
+  readonly name: string;
+  history: History | null;
+  /** The result of compile (losses, metrics, optimizer per output), null before compile. */
+  readonly compiled: Compiled | null;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Output shapes, batch dimension first (null when unknown). */
+  readonly outputShapes: SymbolicShape[];
+  readonly trainableWeights: Variable[];
+  /** Regularization penalties of the last forward pass, as scalar tensors. */
+  readonly losses: Tensor[];
+  /** Whether the input shape is known (a batch source needs it). */
+  readonly isBuilt: boolean;
+  /** Check each input against the model (building a model whose input shape is not yet known); `what` names each input in errors. */
+  checkInputs(xs: Tensor[], what: readonly string[]): void;
+  /** Forward pass: one tensor per input in, one per output out. */
+  forward(xs: Tensor[], training: boolean): Tensor[];
+}
+
+/** x or y: one array for a model with one input (output), else a list in order or an object keyed by name. */
+export type ModelData = TensorLike | TensorLike[] | Record<string, TensorLike>;
 
 export interface FitOptions {
   /** Passes over the data (default 1). */
@@ -30,7 +56,7 @@ export interface FitOptions {
   /** Fraction of the data, taken from the end before shuffling, held out for validation (default 0). */
   validationSplit?: number;
   /** Held-out data [x, y] or [x, y, sampleWeight], or a batch source; overrides validationSplit. */
-  validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike] | BatchSource;
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, TensorLike] | BatchSource;
   /** Batch size for validation (default batchSize). */
   validationBatchSize?: number;
   /** 0 silent, 1 progress bar, 2 one line per epoch (default 1; 'auto' means 1, as Keras). */
@@ -43,7 +69,10 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   /** Weight of each sample in the loss. */
   sampleWeight?: TensorLike;
-  /** Batches per epoch for a batch source whose length is unknown. */
+  /**
+   * Batches per epoch. As Keras 3, the data's position carries over from epoch to epoch: the data restarts (and is
+   * reshuffled) only when it runs out, and an epoch that reaches the end of the data ends there.
+   */
   stepsPerEpoch?: number;
   /** Run validation every this many epochs (default 1), as Keras's validation_freq. */
   validationFreq?: number;
@@ -96,8 +125,8 @@ export interface EvaluateOptions {
 }
 
 interface Prepared {
-  x: Tensor;
-  y: Tensor;
+  xs: Tensor[];
+  ys: Tensor[];
   w: Tensor | null;
 }
 
@@ -142,21 +171,58 @@ function classOf(y: Float32Array, row: number, cols: number): number {
   return best;
 }
 
-/** Convert and check (x, y) against the model: lengths, finiteness, shapes, label ranges. No state changes. */
-function prepare(model: Sequential, xIn: TensorLike, yIn: TensorLike | undefined, sampleWeight: TensorLike | undefined, classWeight: Record<number, number> | undefined, what = ''): Prepared {
-  const x = toTensor(xIn, `${what}x`);
-  const y = toTensor(yIn as TensorLike, `${what}y`);
-  checkSameLength(x, y, `${what}x`, `${what}y`);
-  checkFinite(x, `${what}x`);
-  checkFinite(y, `${what}y`);
-  model.checkInput(x, `${what}x`);
-  checkTargets(model, y, `${what}y`);
-  return { x, y, w: sampleWeights(y, sampleWeight, classWeight, what) };
+const isKeyed = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor) && !ArrayBuffer.isView(v);
+
+/** Labels naming each input (output) in errors: 'x' for one, x['name'] for several. */
+function labels(names: readonly string[], what: string): string[] {
+  return names.length === 1 ? [what] : names.map((n) => `${what}['${n}']`);
 }
 
-function checkTargets(model: Sequential, y: Tensor, what: string): void {
-  const loss = model.loss!;
-  const out = model.outputShape!;
+/**
+ * x or y as one tensor per model input (output). One array for a single input; a list in order or an object
+ * keyed by name for several. Unknown and missing names are errors naming the valid ones.
+ */
+export function structured(names: readonly string[], value: unknown, what: string, kind: 'input' | 'output', modelName: string): Tensor[] {
+  if (isKeyed(value)) {
+    for (const key of Object.keys(value)) {
+      if (!names.includes(key)) throw new Error(`${what} has the key '${key}', which is not an ${kind} of model '${modelName}'. ${kind === 'input' ? 'Inputs' : 'Outputs'}: ${names.join(', ')}.`);
+    }
+    const missing = names.filter((n) => !(n in value));
+    if (missing.length) throw new Error(`${what} has no data for ${kind} ${missing.map((n) => `'${n}'`).join(', ')} of model '${modelName}'.`);
+    const ls = labels(names, what);
+    return names.map((n, i) => toTensor(value[n] as TensorLike, ls[i]));
+  }
+  if (names.length === 1) return [toTensor(value as TensorLike, what)];
+  if (!Array.isArray(value) || value.length !== names.length) {
+    throw new Error(`Model '${modelName}' has ${names.length} ${kind}s (${names.join(', ')}): pass ${what} as a list of ${names.length} arrays in that order, or an object keyed by ${kind} name.`);
+  }
+  const ls = labels(names, what);
+  return value.map((v, i) => toTensor(v as TensorLike, ls[i]));
+}
+
+/** Convert and check (x, y) against the model: lengths, finiteness, shapes, label ranges. No state changes. */
+function prepare(model: TrainableModel, xIn: unknown, yIn: unknown, sampleWeight: TensorLike | undefined, classWeight: Record<number, number> | undefined, what = ''): Prepared {
+  const xs = structured(model.inputNames, xIn, `${what}x`, 'input', model.name);
+  const ys = structured(model.outputNames, yIn, `${what}y`, 'output', model.name);
+  checkBatch(model, xs, ys, what);
+  return { xs, ys, w: sampleWeights(ys[0], sampleWeight, classWeight, what) };
+}
+
+/** The checks every batch of data passes before it reaches the model. */
+function checkBatch(model: TrainableModel, xs: Tensor[], ys: Tensor[], what: string): void {
+  const xl = labels(model.inputNames, `${what}x`);
+  const yl = labels(model.outputNames, `${what}y`);
+  xs.forEach((x, i) => i > 0 && checkSameLength(xs[0], x, xl[0], xl[i]));
+  ys.forEach((y, i) => checkSameLength(xs[0], y, xl[0], yl[i]));
+  xs.forEach((x, i) => checkFinite(x, xl[i]));
+  ys.forEach((y, i) => checkFinite(y, yl[i]));
+  model.checkInputs(xs, xl);
+  const compiled = model.compiled!;
+  ys.forEach((y, i) => checkTargets(compiled.outputs[i].loss, model.outputShapes[i], model.outputNames[i], y, yl[i]));
+}
+
+function checkTargets(loss: Loss, out: SymbolicShape, outputName: string, y: Tensor, what: string): void {
   const outDims = out.slice(1);
   const yDims = y.shape.slice(1);
   if (loss.sparse) {
@@ -174,66 +240,85 @@ function checkTargets(model: Sequential, y: Tensor, what: string): void {
     const aligned = yDims.length === outDims.length - 1 && outDims[outDims.length - 1] === 1 ? [...yDims, 1] : yDims;
     const ok = aligned.length === outDims.length && aligned.every((d, i) => outDims[i] === null || d === outDims[i]);
     if (!ok) {
-      throw new Error(`${what} has shape ${formatShape(y.shape)} but the model outputs ${formatShape(out.map((d) => (d === null ? -1 : d)))} per batch (last layer '${model.layers[model.layers.length - 1].name}'); targets must match the output.`);
+      throw new Error(`${what} has shape ${formatShape(y.shape)} but the model outputs ${formatShape(out.map((d) => (d === null ? -1 : d)))} per batch (last layer '${outputName}'); targets must match the output.`);
     }
   }
   loss.validateTargets(y, out.map((d) => d ?? -1));
 }
 
-function metricLogs(lossTracker: Mean, metrics: CompiledMetric[], prefix = ''): Logs {
-  const logs: Logs = { [`${prefix}loss`]: lossTracker.result() };
-  for (const m of metrics) logs[`${prefix}${m.key}`] = m.metric.result();
-  return logs;
-}
-
-/** As Keras: `metrics` ignore sample and class weights; `weightedMetrics` use them. The loss always does. */
-function updateMetrics(metrics: CompiledMetric[], yb: Tensor, pred: Tensor, wb: Tensor | null): void {
-  for (const m of metrics) m.metric.updateState(yb, pred, m.weighted ? wb : null);
-}
-
-/** One optimizer step on a batch; updates the running loss and metrics with the batch's forward pass. */
-function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: CompiledMetric[]): void {
-  const plan = model.fastPlan();
-  if (plan) {
-    const n = xb.shape[0];
-    const { loss, pred, grads } = plan.trainStep(xb.data, yb.data, wb?.data ?? null, n);
-    const pairs: [Float32Array, Variable][] = [];
-    for (const layer of model.layers) {
-      const g = grads.get(layer as Dense);
-      if (!g || !layer.trainable) continue;
-      const dense = layer as Dense;
-      if (dense.kernel!.trainable) pairs.push([g.kernel, dense.kernel!]);
-      if (g.bias && dense.bias!.trainable) pairs.push([g.bias, dense.bias!]);
-    }
-    if (pairs.length) model.optimizer!.applyGradients(pairs);
-    lossTracker.update(loss, n);
-    updateMetrics(metrics, yb, pred, wb);
-    return;
+/** Running values of one pass: the total loss, each output's loss (several outputs) and the metrics. */
+class Trackers {
+  readonly loss = new Mean('loss');
+  readonly outputLosses: Mean[];
+  readonly metrics: CompiledMetric[];
+  constructor(private readonly compiled: Compiled) {
+    this.outputLosses = compiled.outputLossKeys.map((k) => new Mean(k));
+    this.metrics = compiled.createMetrics();
   }
-  const vars = model.trainableWeights;
-  let pred: Tensor | null = null;
-  const { value, grads } = variableGrads(() => {
-    pred = model.call(xb, true);
-    let loss = model.loss!.call(yb, pred, wb);
-    for (const penalty of model.losses) loss = ops.add(loss, penalty);
-    return loss;
-  }, vars);
-  if (vars.length) model.optimizer!.applyGradients(vars.map((v, i) => [grads[i], v] as const));
-  const n = xb.shape[0];
-  lossTracker.update(value.item(), n);
-  updateMetrics(metrics, yb, (pred as unknown as Tensor).detach(), wb);
+  reset(): void {
+    this.loss.resetState();
+    for (const m of this.outputLosses) m.resetState();
+    for (const m of this.metrics) m.metric.resetState();
+  }
+  /** As Keras: `metrics` ignore sample and class weights; `weightedMetrics` use them. The loss always does. */
+  update(r: StepResult, ys: Tensor[], w: Tensor | null): void {
+    const n = ys[0].shape[0];
+    this.loss.update(r.loss, n);
+    this.outputLosses.forEach((m, i) => m.update(r.outputLosses[i], n));
+    for (const m of this.metrics) m.metric.updateState(ys[m.output], r.preds[m.output], m.weighted ? w : null);
+  }
+  /** Logs in Keras 3's order: loss, metrics, per-output losses. */
+  logs(prefix = ''): Logs {
+    const logs: Logs = { [`${prefix}loss`]: this.loss.result() };
+    for (const m of this.metrics) logs[`${prefix}${m.key}`] = m.metric.result();
+    this.compiled.outputLossKeys.forEach((k, i) => (logs[`${prefix}${k}`] = this.outputLosses[i].result()));
+    return logs;
+  }
 }
 
-/** Loss (with penalties) and metrics of a batch, no gradient. */
-function testStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: CompiledMetric[]): void {
-  // No graph: evaluation never needs gradients.
-  noGrad(() => {
-    const plan = model.fastPlan();
-    const pred = plan ? plan.forward(xb.data, xb.shape[0], false) : model.call(xb, false);
-    let loss = model.loss!.call(yb, pred, wb);
-    for (const penalty of model.losses) loss = ops.add(loss, penalty);
-    lossTracker.update(loss.item(), xb.shape[0]);
-    updateMetrics(metrics, yb, pred, wb);
+/** What one step produced: the total loss, each output's (unweighted) loss, and the predictions. */
+export interface StepResult {
+  loss: number;
+  outputLosses: number[];
+  preds: Tensor[];
+}
+
+/**
+ * Forward pass, then Keras 3's total loss: Σ lossWeightᵢ · lossᵢ(yᵢ, predᵢ, w) + the model's regularization penalties.
+ * The body of every train and test step (what a captured step records): outputs are the predictions, then each
+ * output's unweighted loss when there are several.
+ */
+export function lossAndPredictions(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null, training: boolean): { loss: Tensor; outputs: Tensor[]; outputLosses: Tensor[] } {
+  const preds = model.forward(xs, training);
+  const outputs = model.compiled!.outputs;
+  const perOutput = outputs.map((o, i) => o.loss.call(ys[i], preds[i], w));
+  let total: Tensor | null = null;
+  perOutput.forEach((l, i) => {
+    const weighted = outputs[i].lossWeight === 1 ? l : ops.mul(l, outputs[i].lossWeight);
+    total = total ? ops.add(total, weighted) : weighted;
+  });
+  for (const penalty of model.losses) total = ops.add(total!, penalty);
+  return { loss: total!, outputs: preds, outputLosses: perOutput.length > 1 ? perOutput : [] };
+}
+
+/**
+ * One training step, the unit a captured (recorded, replayed) step stands for: forward, loss and regularization,
+ * backward, optimizer update.
+ */
+export function trainStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null): StepResult {
+  const vars = model.trainableWeights;
+  const step: { r?: ReturnType<typeof lossAndPredictions> } = {};
+  const { value, grads } = variableGrads(() => (step.r = lossAndPredictions(model, xs, ys, w, true)).loss, vars);
+  if (vars.length) model.compiled!.optimizer.applyGradients(vars.map((v, i) => [grads[i], v] as const));
+  const { outputs, outputLosses } = step.r!;
+  return { loss: value.item(), outputLosses: outputLosses.map((l) => l.item()), preds: outputs.map((p) => p.detach()) };
+}
+
+/** Loss (with penalties) and predictions of a batch, no gradient. */
+export function testStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null): StepResult {
+  return noGrad(() => {
+    const { loss, outputs, outputLosses } = lossAndPredictions(model, xs, ys, w, false);
+    return { loss: loss.item(), outputLosses: outputLosses.map((l) => l.item()), preds: outputs };
   });
 }
 
@@ -248,55 +333,97 @@ function makeBreather(): () => Promise<void> | null {
   };
 }
 
-async function runBatches(
-  data: Prepared | BatchSource,
-  batchSize: number,
-  order: ArrayLike<number> | null,
-  // A step returns false to stop; it returns a promise only when something (a callback, a pause) is asynchronous.
-  step: (xb: Tensor, yb: Tensor, wb: Tensor | null, batch: number) => boolean | void | Promise<boolean | void>,
-  model: Sequential,
-  stepsLimit?: number,
-): Promise<number> {
-  let batch = 0;
-  if (isBatchSource(data)) {
-    for await (const b of data.batches()) {
-      if (stepsLimit !== undefined && batch >= stepsLimit) break;
-      const xb = toTensor(b.x, `batch ${batch} x`);
-      const yb = toTensor(b.y, `batch ${batch} y`);
-      checkSameLength(xb, yb, `batch ${batch} x`, `batch ${batch} y`);
-      checkFinite(xb, `batch ${batch} x`);
-      checkFinite(yb, `batch ${batch} y`);
-      model.checkInput(xb, `batch ${batch} x`);
-      checkTargets(model, yb, `batch ${batch} y`);
-      let r = step(xb, yb, null, batch++);
+/** A step returns false to stop; it returns a promise only when something (a callback, a pause) is asynchronous. */
+type Step = (xs: Tensor[], ys: Tensor[], w: Tensor | null, batch: number) => boolean | void | Promise<boolean | void>;
+
+/**
+ * Batches epoch after epoch, as Keras 3's EpochIterator: with stepsPerEpoch the position in the data carries over
+ * from one epoch to the next; the data restarts (reshuffled) only when it runs out, and an epoch that reaches the
+ * end of the data ends there. Without it, each epoch is one pass.
+ */
+class EpochIterator {
+  private start = 0;
+  private order: Uint32Array | null = null;
+  private source: AsyncIterator<Batch> | null = null;
+  // Shuffled batches are gathered into buffers reused from step to step (one per array and batch size):
+  // a step consumes its batch before the next one is taken, and nothing keeps it afterwards.
+  private readonly buffers = new Map<string, Tensor>();
+
+  constructor(
+    private readonly data: Prepared | BatchSource,
+    private readonly model: TrainableModel,
+    private readonly batchSize: number,
+    private readonly shuffle: boolean,
+    private readonly steps?: number,
+  ) {}
+
+  async runEpoch(step: Step): Promise<number> {
+    return isBatchSource(this.data) ? this.runSource(this.data, step) : this.runArrays(this.data, step);
+  }
+
+  private async runArrays(data: Prepared, step: Step): Promise<number> {
+    const n = data.xs[0].shape[0];
+    if (this.start >= n) this.start = 0;
+    if (this.start === 0 && this.shuffle) {
+      this.order ??= new Uint32Array(n);
+      for (let i = 0; i < n; i++) this.order[i] = i;
+      getRng().shuffle(this.order);
+    }
+    const limit = this.steps ?? Infinity;
+    let batch = 0;
+    while (batch < limit && this.start < n) {
+      const start = this.start;
+      const end = Math.min(n, start + this.batchSize);
+      this.start = end;
+      const w = data.w ? this.take(data.w, 'w', start, end) : null;
+      let r = step(data.xs.map((x, i) => this.take(x, `x${i}`, start, end)), data.ys.map((y, i) => this.take(y, `y${i}`, start, end)), w, batch++);
       if (r instanceof Promise) r = await r;
       if (r === false) break;
     }
     return batch;
   }
-  const n = data.x.shape[0];
-  // Shuffled batches are gathered into buffers reused from step to step (one per array and batch size):
-  // a step consumes its batch before the next one is taken, and nothing keeps it afterwards.
-  const buffers = new Map<string, Tensor>();
-  const take = (t: Tensor, role: string, start: number, end: number): Tensor => {
-    if (!order) return sliceRows(t, start, end);
+
+  private take(t: Tensor, role: string, start: number, end: number): Tensor {
+    if (!this.shuffle) return sliceRows(t, start, end);
     const key = `${role}:${end - start}`;
-    let into = buffers.get(key);
-    if (!into) buffers.set(key, (into = new Tensor(new Float32Array(((end - start) * t.size) / t.shape[0]), [end - start, ...t.shape.slice(1)])));
-    return takeRows(t, order, start, end, into);
-  };
-  for (let start = 0; start < n && (stepsLimit === undefined || batch < stepsLimit); start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const w = data.w ? take(data.w, 'w', start, end) : null;
-    let r = step(take(data.x, 'x', start, end), take(data.y, 'y', start, end), w, batch++);
-    if (r instanceof Promise) r = await r;
-    if (r === false) break;
+    let into = this.buffers.get(key);
+    if (!into) this.buffers.set(key, (into = new Tensor(new Float32Array(((end - start) * t.size) / t.shape[0]), [end - start, ...t.shape.slice(1)])));
+    return takeRows(t, this.order!, start, end, into);
   }
-  return batch;
+
+  private async runSource(data: BatchSource, step: Step): Promise<number> {
+    const limit = this.steps ?? Infinity;
+    let batch = 0;
+    while (batch < limit) {
+      this.source ??= data.batches()[Symbol.asyncIterator]();
+      const next = await this.source.next();
+      if (next.done) {
+        this.source = null;
+        // The data ran out exactly at the end of the previous epoch: start it again for this one.
+        if (batch === 0 && this.steps !== undefined) continue;
+        break;
+      }
+      const what = `batch ${batch} `;
+      const xs = structured(this.model.inputNames, next.value.x, `${what}x`, 'input', this.model.name);
+      const ys = structured(this.model.outputNames, next.value.y, `${what}y`, 'output', this.model.name);
+      checkBatch(this.model, xs, ys, what);
+      let r = step(xs, ys, null, batch++);
+      if (r instanceof Promise) r = await r;
+      if (r === false) break;
+    }
+    return batch;
+  }
+
+  /** Release a batch source's iterator (its generator's finally blocks run). */
+  async close(): Promise<void> {
+    const it = this.source;
+    this.source = null;
+    if (it?.return) await it.return();
+  }
 }
 
-export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, yIn: TensorLike | undefined, options: FitOptions): Promise<History> {
-  if (!model.optimizer || !model.loss) throw new Error("The model must be compiled before fit: call model.compile({ loss, optimizer, metrics }) first.");
+export async function fitLoop(model: TrainableModel, xIn: ModelData | BatchSource, yIn: ModelData | undefined, options: FitOptions): Promise<History> {
+  if (!model.compiled) throw new Error('The model must be compiled before fit: call model.compile({ loss, optimizer, metrics }) first.');
   checkOptionNames('fit', options, FIT_OPTIONS);
   options ??= {};
   const validationFreq = checkInteger('validationFreq', options.validationFreq ?? 1, 1);
@@ -319,21 +446,22 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
     train = xIn;
   } else {
     const all = prepare(model, xIn, yIn, options.sampleWeight, undefined);
+    if (options.classWeight !== undefined && all.ys.length > 1) throw new Error(`classWeight is not supported for a model with ${all.ys.length} outputs (as Keras); use sampleWeight.`);
     // As Keras 3: classWeight weighs the training samples only; a validation split keeps just the sample weights.
     const withClassWeights = (p: Prepared): Prepared => {
-      const cw = sampleWeights(p.y, undefined, options.classWeight);
+      const cw = sampleWeights(p.ys[0], undefined, options.classWeight);
       if (!cw) return p;
       if (p.w) for (let i = 0; i < cw.size; i++) cw.data[i] *= p.w.data[i];
       return { ...p, w: cw };
     };
     if (split > 0 && !options.validationData) {
       // Keras takes the last fraction of the samples, before any shuffling.
-      const n = all.x.shape[0];
+      const n = all.xs[0].shape[0];
       const splitAt = Math.floor(n * (1 - split));
       if (splitAt === 0 || splitAt === n) throw new Error(`validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples.`);
-      const part = (t: Tensor | null, a: number, b: number) => (t ? sliceRows(t, a, b) : null);
-      train = withClassWeights({ x: sliceRows(all.x, 0, splitAt), y: sliceRows(all.y, 0, splitAt), w: part(all.w, 0, splitAt) });
-      validation = { x: sliceRows(all.x, splitAt, n), y: sliceRows(all.y, splitAt, n), w: part(all.w, splitAt, n) };
+      const part = (p: Prepared, a: number, b: number): Prepared => ({ xs: p.xs.map((t) => sliceRows(t, a, b)), ys: p.ys.map((t) => sliceRows(t, a, b)), w: p.w ? sliceRows(p.w, a, b) : null });
+      train = withClassWeights(part(all, 0, splitAt));
+      validation = part(all, splitAt, n);
     } else train = withClassWeights(all);
   }
   if (options.validationData) {
@@ -341,10 +469,11 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
     if (isBatchSource(vd)) validation = vd;
     else {
       if (!Array.isArray(vd) || vd.length < 2) throw new Error('validationData must be [x, y] or [x, y, sampleWeight].');
-      validation = prepare(model, vd[0], vd[1], vd[2], undefined, 'validationData ');
+      validation = prepare(model, vd[0], vd[1], vd[2] as TensorLike | undefined, undefined, 'validationData ');
     }
   }
 
+  const compiled = model.compiled;
   const history = new History();
   model.history = history;
   const callbacks: Callback[] = [history];
@@ -354,42 +483,31 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
   }
   // As Keras 3: user callbacks first, then History and the progress bar, so both see logs the user callbacks added.
   const list = new CallbackList([...userCallbacks, ...callbacks]);
-  const metrics = model.compiledMetrics();
-  const valMetrics = model.compiledMetrics();
-  const lossTracker = new Mean('loss');
-  const valLossTracker = new Mean('val_loss');
-  const nTrain = isBatchSource(train) ? (train.steps ?? options.stepsPerEpoch ?? 0) * batchSize : train.x.shape[0];
-  // With arrays, stepsPerEpoch caps the batches per epoch (Keras ends the epoch there; more steps than batches is an error below).
+  const trackers = new Trackers(compiled);
+  const valTrackers = new Trackers(compiled);
+  const nTrain = isBatchSource(train) ? (train.steps ?? options.stepsPerEpoch ?? 0) * batchSize : train.xs[0].shape[0];
+  // With arrays, stepsPerEpoch caps the batches per epoch (the data's position carries over epochs, see EpochIterator).
   const steps = isBatchSource(train) ? (options.stepsPerEpoch ?? train.steps ?? 0) : Math.min(Math.ceil(nTrain / batchSize), options.stepsPerEpoch ?? Infinity);
-  const logKeys = ['loss', ...metrics.map((m) => m.key)];
+  const logKeys = compiled.logKeys();
   list.setModel(model);
   list.setParams({ epochs, steps, samples: nTrain, batchSize, verbose, metrics: validation ? [...logKeys, ...logKeys.map((k) => `val_${k}`)] : logKeys });
   model.stopTraining = false;
   const breathe = makeBreather();
   const hasBatchBegin = list.has('onTrainBatchBegin');
   const hasBatchEnd = list.has('onTrainBatchEnd');
+  const iterator = new EpochIterator(train, model, batchSize, shuffle, options.stepsPerEpoch);
 
   await list.call('onTrainBegin');
-  let order: Uint32Array | null = null;
   let lastLogs: Logs = {};
-  for (let epoch = initialEpoch; epoch < epochs; epoch++) {
-    await list.call('onEpochBegin', epoch);
-    lossTracker.resetState();
-    for (const m of metrics) m.metric.resetState();
-    if (!isBatchSource(train) && shuffle) {
-      order ??= new Uint32Array(train.x.shape[0]);
-      for (let i = 0; i < order.length; i++) order[i] = i;
-      getRng().shuffle(order);
-    }
-    await runBatches(
-      train,
-      batchSize,
-      shuffle ? order : null,
-      (xb, yb, wb, batch) => {
+  try {
+    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+      await list.call('onEpochBegin', epoch);
+      trackers.reset();
+      await iterator.runEpoch((xs, ys, w, batch) => {
         // Synchronous unless a callback or the periodic pause is asynchronous (no promise per step otherwise).
         const afterBegin = (): boolean | Promise<boolean> => {
-          trainStep(model, xb, yb, wb, lossTracker, metrics);
-          const end = hasBatchEnd ? list.call('onTrainBatchEnd', batch, metricLogs(lossTracker, metrics)) : undefined;
+          trackers.update(trainStep(model, xs, ys, w), ys, w);
+          const end = hasBatchEnd ? list.call('onTrainBatchEnd', batch, trackers.logs()) : undefined;
           const pause = breathe();
           if (!end && !pause) return !model.stopTraining;
           return (async () => {
@@ -398,61 +516,54 @@ export async function fitLoop(model: Sequential, xIn: TensorLike | BatchSource, 
             return !model.stopTraining;
           })();
         };
-        const begin = hasBatchBegin ? list.call('onTrainBatchBegin', batch, { batch, size: xb.shape[0] }) : undefined;
+        const begin = hasBatchBegin ? list.call('onTrainBatchBegin', batch, { batch, size: xs[0].shape[0] }) : undefined;
         return begin ? begin.then(afterBegin) : afterBegin();
-      },
-      model,
-      options.stepsPerEpoch,
-    );
-    const logs = metricLogs(lossTracker, metrics);
-    if (validation && (epoch + 1) % validationFreq === 0) {
-      valLossTracker.resetState();
-      for (const m of valMetrics) m.metric.resetState();
-      await runBatches(validation, options.validationBatchSize ?? batchSize, null, (xb, yb, wb) => testStep(model, xb, yb, wb, valLossTracker, valMetrics), model);
-      Object.assign(logs, metricLogs(valLossTracker, valMetrics, 'val_'));
+      });
+      const logs = trackers.logs();
+      if (validation && (epoch + 1) % validationFreq === 0) {
+        valTrackers.reset();
+        const v = new EpochIterator(validation, model, options.validationBatchSize ?? batchSize, false);
+        await v.runEpoch((xs, ys, w) => valTrackers.update(testStep(model, xs, ys, w), ys, w));
+        Object.assign(logs, valTrackers.logs('val_'));
+      }
+      await list.call('onEpochEnd', epoch, logs);
+      lastLogs = logs;
+      if (model.stopTraining) break;
     }
-    await list.call('onEpochEnd', epoch, logs);
-    lastLogs = logs;
-    if (model.stopTraining) break;
+  } finally {
+    await iterator.close();
   }
   // As Keras 3: the last epoch's logs (training and validation values).
   await list.call('onTrainEnd', { ...lastLogs });
   return history;
 }
 
-export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSource, yIn: TensorLike | undefined, options: EvaluateOptions): Promise<number[] | number | Logs> {
-  if (!model.optimizer || !model.loss) throw new Error('The model must be compiled before evaluate: call model.compile({ loss, optimizer, metrics }) first.');
+export async function evaluateLoop(model: TrainableModel, xIn: ModelData | BatchSource, yIn: ModelData | undefined, options: EvaluateOptions): Promise<number[] | number | Logs> {
+  if (!model.compiled) throw new Error('The model must be compiled before evaluate: call model.compile({ loss, optimizer, metrics }) first.');
   checkOptionNames('evaluate', options, EVALUATE_OPTIONS);
   options ??= {};
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
-  const data = isBatchSource(xIn) ? xIn : prepare(model, xIn, yIn, options.sampleWeight, undefined);
-  const metrics = model.compiledMetrics();
-  const lossTracker = new Mean('loss');
-  const steps = isBatchSource(data) ? (data.steps ?? 0) : Math.ceil(data.x.shape[0] / batchSize);
-  const list = new CallbackList(toCallbacks(options.callbacks));
-  list.setModel(model);
   const verbose = checkVerbose(options.verbose);
-  const start = performance.now();
+  const data = isBatchSource(xIn) ? xIn : prepare(model, xIn, yIn, options.sampleWeight, undefined);
+  const trackers = new Trackers(model.compiled);
+  const steps = isBatchSource(data) ? (data.steps ?? 0) : Math.ceil(data.xs[0].shape[0] / batchSize);
+  // As Keras 3: the progress line is a callback (the loop never prints).
+  const list = new CallbackList([...toCallbacks(options.callbacks), ...(verbose ? [new ProgbarLogger({ verbose })] : [])]);
+  list.setModel(model);
+  list.setParams({ epochs: 1, steps, samples: isBatchSource(data) ? steps * batchSize : data.xs[0].shape[0], batchSize, verbose, metrics: model.compiled.logKeys() });
   await list.call('onTestBegin');
-  const done = await runBatches(
-    data,
-    batchSize,
-    null,
-    async (xb, yb, wb, batch) => {
+  const iterator = new EpochIterator(data, model, batchSize, false);
+  try {
+    await iterator.runEpoch(async (xs, ys, w, batch) => {
       await list.call('onTestBatchBegin', batch);
-      testStep(model, xb, yb, wb, lossTracker, metrics);
-      if (list.has('onTestBatchEnd')) await list.call('onTestBatchEnd', batch, metricLogs(lossTracker, metrics));
-    },
-    model,
-  );
-  const logs = metricLogs(lossTracker, metrics);
-  await list.call('onTestEnd', logs);
-  if (verbose) {
-    const secs = (performance.now() - start) / 1000;
-    const ms = Math.round((secs * 1000) / Math.max(done, 1));
-    const parts = formatLogs(logs);
-    platform.stdout().write(`${done}/${steps || done} [${'='.repeat(30)}] - ${Math.floor(secs)}s ${ms}ms/step${parts}\n`);
+      trackers.update(testStep(model, xs, ys, w), ys, w);
+      if (list.has('onTestBatchEnd')) await list.call('onTestBatchEnd', batch, trackers.logs());
+    });
+  } finally {
+    await iterator.close();
   }
+  const logs = trackers.logs();
+  await list.call('onTestEnd', logs);
   if (options.returnDict) return logs;
   const values = Object.values(logs);
   return values.length === 1 ? values[0] : values;

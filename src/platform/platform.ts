@@ -8,6 +8,7 @@ import type { StudyStorage } from '../tuner/trial.js';
 import type { StorageOptions } from '../tuner/storage/common.js';
 import type { SaveOptions } from '../io/artifacts.js';
 import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 
 /** A text sink with the parts of a Node stream the progress bar uses. */
 export interface TextOut {
@@ -48,7 +49,7 @@ export interface Platform {
   /** The worker-threads runner of the tuner (Node only). */
   tunerThreads(): Promise<typeof import('../tuner/workers/index.js')>;
   /** model.save(target): a directory on Node; 'indexeddb://name' or 'downloads://name' in the browser. */
-  saveModel(model: Sequential, target: string, options?: SaveOptions): Promise<void>;
+  saveModel(model: Model, target: string, options?: SaveOptions): Promise<void>;
   /** CSV files read from a path (Node only). */
   csv(): Promise<typeof import('../data/csv.js')>;
 }

@@ -61,8 +61,8 @@ test('wrong format, not an object, no weights manifest, non-Sequential model', a
   foreign(dir, (j) => delete j.weightsManifest);
   await assert.rejects(loadModel(dir), /model\.json: weightsManifest is missing/);
   dir = await savedDir();
-  foreign(dir, (j) => (j.modelTopology.model_config.class_name = 'Functional'));
-  await assert.rejects(loadModel(dir), /model\.json: model class 'Functional' is not supported/);
+  foreign(dir, (j) => (j.modelTopology.model_config.class_name = 'Subclassed'));
+  await assert.rejects(loadModel(dir), /model\.json: model class 'Subclassed' is not supported/);
 });
 
 test('missing shard, truncated shard, shard too long, manifest/shard size mismatch', async () => {
