@@ -2,7 +2,8 @@
 // model's weights — always in memory (bestWeights, restoreBest()), and on disk through the model's own
 // save(path) / saveWeights(path) when a filepath is given (those write atomically: temp then rename).
 // With saveBestOnly only improvements of `monitor` are kept. The filepath may hold Python-style fields filled from
-// the epoch (1-based) and the logs: 'ckpt-{epoch:02d}-{val_loss:.2f}'.
+// the epoch (1-based) and the logs: 'ckpt-{epoch:02d}-{val_loss:.2f}'. Weights holding NaN or Infinity are never
+// kept: the checkpoint warns and skips them, so fit goes on (or stops through TerminateOnNaN) and returns its History.
 
 import { Callback, type CallbackModel, type Logs } from './callback.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -124,7 +125,14 @@ export class ModelCheckpoint extends Callback {
       if (this.verbose > 0) say(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}${file ? `, saving model to ${file}` : ''}`);
       this.best = current;
     } else if (this.verbose > 0 && file) say(`\nEpoch ${epoch + 1}: saving model to ${file}`);
-    this.bestWeights = this.model!.getWeights().map((w) => w.clone());
+    const weights = this.model!.getWeights();
+    const bad = weights.findIndex((w) => !w.data.every(Number.isFinite));
+    if (bad >= 0) {
+      // Keep refusing to write a diverged model, but warn instead of throwing out of fit (TerminateOnNaN then stops it).
+      platform.warn(`ModelCheckpoint: epoch ${epoch + 1}: not saving${file ? ` '${file}'` : ''}: weight ${bad} holds NaN or Infinity (training diverged); the last good checkpoint is kept.`);
+      return;
+    }
+    this.bestWeights = weights.map((w) => w.clone());
     this.bestEpoch = epoch;
     if (file !== null) {
       const m = this.model as Saver;

@@ -137,7 +137,7 @@ function tfjsTrainingConfig(
   optimizerClass: string,
   optimizerConfig: Record<string, unknown>,
 ): TrainingConfigJSON | undefined {
-  const defaults = Object.entries(lossConfig).every(([k, v]) => k === 'name' || v === false || v === 0 || v === null || v === undefined || (k === 'axis' && v === -1));
+  const defaults = Object.entries(lossConfig).every(([k, v]) => k === 'name' || v === false || v === 0 || v === null || v === undefined || (k === 'axis' && v === -1) || (k === 'reduction' && v === 'sum_over_batch_size'));
   if (!TFJS_LOSSES.has(lossName) || !defaults) return undefined;
   if (!metrics.every((m) => TFJS_METRICS.has(m))) return undefined;
   const lr = optimizerConfig.learningRate;

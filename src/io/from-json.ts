@@ -352,7 +352,7 @@ function resolveLoss(raw: unknown): Loss {
     if (!lossRegistry.has(raw.class_name)) throw new Error(`unknown loss class '${raw.class_name}'`);
     const config = fromPythonic(raw.config ?? {}) as Obj;
     for (const k of Object.keys(config)) if (config[k] === null) delete config[k];
-    return lossRegistry.get(raw.class_name)(config);
+    return getLoss(raw.class_name, config);
   }
   throw new Error(`loss must be a name or { class_name, config }, got ${JSON.stringify(raw)}`);
 }

@@ -2,7 +2,7 @@
 
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
-import { Loss, lossRegistry, meanLastAxis } from './loss.js';
+import { Loss, lossRegistry, meanLastAxis, type LossOptions } from './loss.js';
 
 function toSigned(y: Tensor): Tensor {
   let binary = true;
@@ -10,22 +10,41 @@ function toSigned(y: Tensor): Tensor {
   return binary ? ops.sub(ops.mul(y, 2), 1) : y;
 }
 
-/** mean(max(1 − y·p, 0)). */
-export const Hinge = (args: { name?: string } = {}) =>
-  new Loss(args.name ?? 'hinge', 'Hinge', (y, p) => meanLastAxis(ops.relu(ops.sub(1, ops.mul(toSigned(y), p)))));
+/** mean(max(1 − y·p, 0)) over the last axis. */
+export class Hinge extends Loss {
+  readonly className = 'Hinge';
+  constructor(options: LossOptions = {}) {
+    super(options, 'hinge');
+  }
+  protected compute(y: Tensor, p: Tensor): Tensor {
+    return meanLastAxis(ops.relu(ops.sub(1, ops.mul(toSigned(y), p))));
+  }
+}
 
-/** mean(max(1 − y·p, 0)²). */
-export const SquaredHinge = (args: { name?: string } = {}) =>
-  new Loss(args.name ?? 'squared_hinge', 'SquaredHinge', (y, p) => meanLastAxis(ops.square(ops.relu(ops.sub(1, ops.mul(toSigned(y), p))))));
+/** mean(max(1 − y·p, 0)²) over the last axis. */
+export class SquaredHinge extends Loss {
+  readonly className = 'SquaredHinge';
+  constructor(options: LossOptions = {}) {
+    super(options, 'squared_hinge');
+  }
+  protected compute(y: Tensor, p: Tensor): Tensor {
+    return meanLastAxis(ops.square(ops.relu(ops.sub(1, ops.mul(toSigned(y), p)))));
+  }
+}
 
 /** max(0, 1 + max((1 − y)·p) − Σ y·p) for one-hot y. */
-export const CategoricalHinge = (args: { name?: string } = {}) =>
-  new Loss(args.name ?? 'categorical_hinge', 'CategoricalHinge', (y, p) => {
+export class CategoricalHinge extends Loss {
+  readonly className = 'CategoricalHinge';
+  constructor(options: LossOptions = {}) {
+    super(options, 'categorical_hinge');
+  }
+  protected compute(y: Tensor, p: Tensor): Tensor {
     const pos = ops.sum(ops.mul(y, p), -1);
     const negative = ops.max(ops.mul(ops.sub(1, y), p), -1);
     return ops.relu(ops.add(ops.sub(negative, pos), 1));
-  });
+  }
+}
 
-lossRegistry.register(['hinge', 'Hinge'], (c) => Hinge(c));
-lossRegistry.register(['squared_hinge', 'SquaredHinge'], (c) => SquaredHinge(c));
-lossRegistry.register(['categorical_hinge', 'CategoricalHinge'], (c) => CategoricalHinge(c));
+lossRegistry.register(['hinge', 'Hinge'], Hinge);
+lossRegistry.register(['squared_hinge', 'SquaredHinge'], SquaredHinge);
+lossRegistry.register(['categorical_hinge', 'CategoricalHinge'], CategoricalHinge);

@@ -2,108 +2,183 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
-import { Loss, EPSILON, lossRegistry, meanLastAxis, checkRange } from './loss.js';
+import { Loss, EPSILON, lossRegistry, checkRange, checkIn, type LossOptions } from './loss.js';
 
-export interface CrossentropyArgs {
+export interface CrossentropyOptions extends LossOptions {
   /** Whether yPred are logits (default false: probabilities). */
   fromLogits?: boolean;
   /** Smooth targets towards uniform: binary y·(1−s) + s/2; categorical y·(1−s) + s/K (default 0). */
   labelSmoothing?: number;
-  /** Loss name in logs. */
-  name?: string;
-}
-
-function checkSmoothing(s: number): number {
-  if (!(s >= 0 && s <= 1)) throw new Error(`labelSmoothing must be in [0, 1], got ${s}.`);
-  return s;
+  /** Axis of the classes (categorical) or of the mean (binary). Default -1. */
+  axis?: number;
 }
 
 /**
- * Binary cross-entropy: −mean(y·log p + (1−y)·log(1−p)) over the last axis, with p clipped to [ε, 1−ε] (ε = 1e-7).
+ * Binary cross-entropy: −mean(y·log p + (1−y)·log(1−p)) over `axis`, with p clipped to [ε, 1−ε] (ε = 1e-7).
  * From logits: max(z,0) − z·y + log(1 + e^−|z|), which is stable for any z.
  */
-export function BinaryCrossentropy(args: CrossentropyArgs = {}): Loss {
-  const fromLogits = args.fromLogits ?? false;
-  const smoothing = checkSmoothing(args.labelSmoothing ?? 0);
-  const fn = (yTrue: Tensor, yPred: Tensor) => {
-    const y = smoothing ? ops.add(ops.mul(yTrue, 1 - smoothing), 0.5 * smoothing) : yTrue;
-    if (fromLogits) {
-      const z = yPred;
-      const terms = ops.add(ops.sub(ops.relu(z), ops.mul(z, y)), ops.softplus(ops.neg(ops.abs(z))));
-      return meanLastAxis(terms);
-    }
-    const p = ops.clip(yPred, EPSILON, 1 - EPSILON);
-    const ll = ops.add(ops.mul(y, ops.log(p)), ops.mul(ops.sub(1, y), ops.log(ops.sub(1, p))));
-    return meanLastAxis(ops.neg(ll));
-  };
-  return new Loss(args.name ?? 'binary_crossentropy', 'BinaryCrossentropy', fn, { fromLogits, labelSmoothing: smoothing }, (y) =>
-    checkRange('binary_crossentropy', y, 0, 1),
-  );
+export class BinaryCrossentropy extends Loss {
+  readonly className = 'BinaryCrossentropy';
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+  constructor(options: CrossentropyOptions = {}) {
+    super(options, 'binary_crossentropy', ['fromLogits', 'labelSmoothing', 'axis']);
+    this.fromLogits = options.fromLogits ?? false;
+    this.labelSmoothing = checkIn('BinaryCrossentropy', 'labelSmoothing', options.labelSmoothing ?? 0, 0, 1);
+    this.axis = options.axis ?? -1;
+  }
+  protected compute(yTrue: Tensor, yPred: Tensor): Tensor {
+    const y = this.labelSmoothing ? ops.add(ops.mul(yTrue, 1 - this.labelSmoothing), 0.5 * this.labelSmoothing) : yTrue;
+    const terms = binaryCrossentropyTerms(y, yPred, this.fromLogits);
+    return terms.rank <= 1 ? terms : ops.mean(terms, this.axis);
+  }
+  override validateTargets(y: Tensor): void {
+    checkRange('binary_crossentropy', y, 0, 1);
+  }
+  protected override options() {
+    return { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/** Elementwise −(y·log p + (1−y)·log(1−p)), p clipped to [ε, 1−ε]; from logits the stable max(z,0) − z·y + log(1 + e^−|z|). */
+export function binaryCrossentropyTerms(y: Tensor, yPred: Tensor, fromLogits: boolean): Tensor {
+  if (fromLogits) return ops.add(ops.sub(ops.relu(yPred), ops.mul(yPred, y)), ops.softplus(ops.neg(ops.abs(yPred))));
+  const p = ops.clip(yPred, EPSILON, 1 - EPSILON);
+  return ops.neg(ops.add(ops.mul(y, ops.log(p)), ops.mul(ops.sub(1, y), ops.log(ops.sub(1, p)))));
+}
+
+/** log p along `axis`: logSoftmax of logits, or the probabilities renormalised to sum 1 and clipped to [ε, 1−ε]. */
+export function logProbabilities(yPred: Tensor, fromLogits: boolean, axis = -1): Tensor {
+  return fromLogits ? ops.logSoftmax(yPred, axis) : ops.log(ops.clip(ops.div(yPred, ops.sum(yPred, axis, true)), EPSILON, 1 - EPSILON));
+}
+
+/** Categorical cross-entropy: −Σ y·log p over `axis`; probabilities are renormalised to sum 1 and clipped to [ε, 1−ε]. */
+export class CategoricalCrossentropy extends Loss {
+  readonly className = 'CategoricalCrossentropy';
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+  constructor(options: CrossentropyOptions = {}) {
+    super(options, 'categorical_crossentropy', ['fromLogits', 'labelSmoothing', 'axis']);
+    this.fromLogits = options.fromLogits ?? false;
+    this.labelSmoothing = checkIn('CategoricalCrossentropy', 'labelSmoothing', options.labelSmoothing ?? 0, 0, 1);
+    this.axis = options.axis ?? -1;
+  }
+  protected compute(yTrue: Tensor, yPred: Tensor): Tensor {
+    const y = smoothOneHot(yTrue, yPred, this.labelSmoothing, this.axis);
+    return ops.neg(ops.sum(ops.mul(y, logProbabilities(yPred, this.fromLogits, this.axis)), this.axis));
+  }
+  override validateTargets(y: Tensor, outShape: readonly number[]): void {
+    checkOneHot('categorical_crossentropy', y, outShape);
+  }
+  protected override options() {
+    return { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/** y·(1 − s) + s/K with K the number of classes along `axis`. */
+export function smoothOneHot(y: Tensor, yPred: Tensor, s: number, axis = -1): Tensor {
+  if (!s) return y;
+  const k = yPred.shape[axis < 0 ? yPred.rank + axis : axis];
+  return ops.add(ops.mul(y, 1 - s), s / k);
+}
+
+export function checkOneHot(what: string, y: Tensor, outShape: readonly number[]): void {
+  if (y.shape[y.rank - 1] !== outShape[outShape.length - 1]) {
+    throw new Error(
+      `${what} expects one-hot targets with ${outShape[outShape.length - 1]} columns (the model's output), got targets of shape [${y.shape.join(', ')}]. ` +
+        `For integer class labels use 'sparse_categorical_crossentropy', or one-hot encode them with toCategorical().`,
+    );
+  }
+  checkRange(what, y, 0, 1);
+}
+
+export interface SparseCategoricalCrossentropyOptions extends LossOptions {
+  /** Whether yPred are logits (default false: probabilities). */
+  fromLogits?: boolean;
+  /** A class index whose targets count for nothing (e.g. −1 or 255 for 'void' pixels); the mean is over the rest. Default null. */
+  ignoreClass?: number | null;
+  /** Axis of the classes in yPred. Default -1. */
+  axis?: number;
 }
 
 /**
- * Categorical cross-entropy: −Σ y·log p over the last axis; probabilities are renormalised to sum 1 and clipped to [ε, 1−ε].
- * From logits: −Σ y·logSoftmax(z).
+ * Sparse categorical cross-entropy: −log p[label], labels as integer class indices (shape [batch] or [batch, 1]).
+ * With ignoreClass, targets equal to it give 0 and are left out of the mean (Keras masks them).
  */
-export function CategoricalCrossentropy(args: CrossentropyArgs = {}): Loss {
-  const fromLogits = args.fromLogits ?? false;
-  const smoothing = checkSmoothing(args.labelSmoothing ?? 0);
-  const fn = (yTrue: Tensor, yPred: Tensor) => {
-    const k = yPred.shape[yPred.rank - 1];
-    const y = smoothing ? ops.add(ops.mul(yTrue, 1 - smoothing), smoothing / k) : yTrue;
-    const logP = fromLogits ? ops.logSoftmax(yPred, -1) : ops.log(ops.clip(ops.div(yPred, ops.sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
-    return ops.neg(ops.sum(ops.mul(y, logP), -1));
-  };
-  return new Loss(args.name ?? 'categorical_crossentropy', 'CategoricalCrossentropy', fn, { fromLogits, labelSmoothing: smoothing }, (y, outShape) => {
-    if (y.shape[y.rank - 1] !== outShape[outShape.length - 1]) {
-      throw new Error(
-        `categorical_crossentropy expects one-hot targets with ${outShape[outShape.length - 1]} columns (the model's output), got targets of shape [${y.shape.join(', ')}]. ` +
-          `For integer class labels use 'sparse_categorical_crossentropy', or one-hot encode them with toCategorical().`,
-      );
-    }
-    checkRange('categorical_crossentropy', y, 0, 1);
-  });
-}
-
-/** Sparse categorical cross-entropy: −log p[label], labels as integer class indices (shape [batch] or [batch, 1]). */
-export function SparseCategoricalCrossentropy(args: { fromLogits?: boolean; name?: string } = {}): Loss {
-  const fromLogits = args.fromLogits ?? false;
-  const fn = (yTrue: Tensor, yPred: Tensor) => {
-    const k = yPred.shape[yPred.rank - 1];
-    const logits = fromLogits ? yPred : ops.log(ops.clip(ops.div(yPred, ops.sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
-    const logP = ops.logSoftmax(logits, -1);
-    const flat = ops.reshape(logP, [-1]);
-    // Flat index of each sample's label: row·K + label.
+export class SparseCategoricalCrossentropy extends Loss {
+  readonly className = 'SparseCategoricalCrossentropy';
+  override readonly sparse = true;
+  readonly fromLogits: boolean;
+  readonly ignoreClass: number | null;
+  readonly axis: number;
+  constructor(options: SparseCategoricalCrossentropyOptions = {}) {
+    super(options, 'sparse_categorical_crossentropy', ['fromLogits', 'ignoreClass', 'axis']);
+    this.fromLogits = options.fromLogits ?? false;
+    const ic = options.ignoreClass ?? null;
+    if (ic !== null && !Number.isInteger(ic)) throw new Error(`SparseCategoricalCrossentropy: \`ignoreClass\` must be an integer or null, got ${String(ic)}.`);
+    this.ignoreClass = ic;
+    this.axis = options.axis ?? -1;
+  }
+  protected compute(yTrue: Tensor, yPred: Tensor): Tensor {
+    let p = yPred;
+    const axis = this.axis < 0 ? p.rank + this.axis : this.axis;
+    if (axis !== p.rank - 1) p = ops.transpose(p, [...Array.from({ length: p.rank }, (_, i) => i).filter((i) => i !== axis), axis]);
+    const k = p.shape[p.rank - 1];
+    const logP = ops.reshape(logProbabilities(p, this.fromLogits), [-1]);
+    // Flat index of each target's class: row·K + label (an ignored target points at class 0, then counts 0).
     const idx = new Float32Array(yTrue.size);
-    for (let i = 0; i < idx.length; i++) idx[i] = i * k + yTrue.data[i];
-    return ops.neg(ops.reshape(ops.gather(flat, new Tensor(idx, [idx.length])), yTrue.shape));
-  };
-  return new Loss(
-    args.name ?? 'sparse_categorical_crossentropy',
-    'SparseCategoricalCrossentropy',
-    fn,
-    { fromLogits },
-    (y, outShape) => checkRange('sparse_categorical_crossentropy', y, 0, outShape[outShape.length - 1] - 1, true),
-    true,
-  );
+    const keep = new Float32Array(yTrue.size);
+    for (let i = 0; i < idx.length; i++) {
+      const label = yTrue.data[i];
+      keep[i] = label === this.ignoreClass ? 0 : 1;
+      idx[i] = i * k + (keep[i] ? label : 0);
+    }
+    const values = ops.neg(ops.reshape(ops.gather(logP, new Tensor(idx, [idx.length])), yTrue.shape));
+    return this.ignoreClass === null ? values : ops.mul(values, new Tensor(keep, yTrue.shape));
+  }
+  protected override validMask(yTrue: Tensor): Float32Array | null {
+    return this.ignoreClass === null ? null : yTrue.data.map((v) => (v === this.ignoreClass ? 0 : 1));
+  }
+  override validateTargets(y: Tensor, outShape: readonly number[]): void {
+    const k = outShape[this.axis < 0 ? outShape.length + this.axis : this.axis];
+    if (this.ignoreClass === null) return checkRange('sparse_categorical_crossentropy', y, 0, k - 1, true);
+    const kept = y.data.filter((v) => v !== this.ignoreClass);
+    checkRange('sparse_categorical_crossentropy', new Tensor(kept, [kept.length]), 0, k - 1, true);
+  }
+  protected override options() {
+    return { fromLogits: this.fromLogits, ignoreClass: this.ignoreClass, axis: this.axis };
+  }
 }
 
 /** KL divergence: Σ y·log(y/p) over the last axis, with y and p clipped to [ε, 1]. */
-export function KLDivergence(args: { name?: string } = {}): Loss {
-  return new Loss(args.name ?? 'kl_divergence', 'KLDivergence', (yTrue, yPred) => {
+export class KLDivergence extends Loss {
+  readonly className = 'KLDivergence';
+  constructor(options: LossOptions = {}) {
+    super(options, 'kl_divergence');
+  }
+  protected compute(yTrue: Tensor, yPred: Tensor): Tensor {
     const y = ops.clip(yTrue, EPSILON, 1);
     const p = ops.clip(yPred, EPSILON, 1);
     return ops.sum(ops.mul(y, ops.log(ops.div(y, p))), -1);
-  });
+  }
 }
 
 /** Poisson: mean(p − y·log(p + ε)) over the last axis. */
-export function Poisson(args: { name?: string } = {}): Loss {
-  return new Loss(args.name ?? 'poisson', 'Poisson', (yTrue, yPred) => meanLastAxis(ops.sub(yPred, ops.mul(yTrue, ops.log(ops.add(yPred, EPSILON))))));
+export class Poisson extends Loss {
+  readonly className = 'Poisson';
+  constructor(options: LossOptions = {}) {
+    super(options, 'poisson');
+  }
+  protected compute(yTrue: Tensor, yPred: Tensor): Tensor {
+    const v = ops.sub(yPred, ops.mul(yTrue, ops.log(ops.add(yPred, EPSILON))));
+    return v.rank <= 1 ? v : ops.mean(v, -1);
+  }
 }
 
-lossRegistry.register(['binary_crossentropy', 'BinaryCrossentropy', 'bce'], (c) => BinaryCrossentropy(c));
-lossRegistry.register(['categorical_crossentropy', 'CategoricalCrossentropy', 'cce'], (c) => CategoricalCrossentropy(c));
-lossRegistry.register(['sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy'], (c) => SparseCategoricalCrossentropy(c));
-lossRegistry.register(['kl_divergence', 'KLDivergence', 'kld', 'kullback_leibler_divergence'], (c) => KLDivergence(c));
-lossRegistry.register(['poisson', 'Poisson'], (c) => Poisson(c));
+lossRegistry.register(['binary_crossentropy', 'BinaryCrossentropy', 'bce'], BinaryCrossentropy);
+lossRegistry.register(['categorical_crossentropy', 'CategoricalCrossentropy', 'cce'], CategoricalCrossentropy);
+lossRegistry.register(['sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy'], SparseCategoricalCrossentropy);
+lossRegistry.register(['kl_divergence', 'KLDivergence', 'kld', 'kullback_leibler_divergence'], KLDivergence);
+lossRegistry.register(['poisson', 'Poisson'], Poisson);

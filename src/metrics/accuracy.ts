@@ -1,7 +1,7 @@
 // Accuracy metrics. Each returns, per sample, the fraction of correct entries (0 or 1 for one label).
 
 import type { Tensor } from '../tensor/tensor.js';
-import { Metric, MeanMetricWrapper, metricRegistry, rowsOf } from './metric.js';
+import { Metric, MeanMetricWrapper, metricRegistry, rowsOf, type MetricWeight } from './metric.js';
 
 function argmaxRow(data: Float32Array, row: number, cols: number): number {
   let best = 0;
@@ -56,11 +56,28 @@ export function topKValues(k: number, sparse: boolean) {
   };
 }
 
+/** Keras Accuracy: how often predictions equal targets exactly, mean over the last axis of [y == p]. Name 'accuracy'. */
+export class Accuracy extends MeanMetricWrapper {
+  constructor(opts: { name?: string } = {}) {
+    super(opts.name ?? 'accuracy', (y, p) => {
+      const { rows, cols } = rowsOf(p);
+      const out = new Float32Array(rows);
+      for (let i = 0; i < rows; i++) {
+        let same = 0;
+        for (let j = 0; j < cols; j++) same += y.data[i * cols + j] === p.data[i * cols + j] ? 1 : 0;
+        out[i] = same / cols;
+      }
+      return out;
+    });
+  }
+}
+
 /** Keras BinaryAccuracy: mean over the last axis of [(p > threshold) == y]; threshold default 0.5. */
 export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
   constructor(opts: { name?: string; threshold?: number } = {}) {
     const threshold = opts.threshold ?? 0.5;
+    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) throw new Error(`BinaryAccuracy: Invalid value for argument \`threshold\`: ${threshold}. Expected a number in [0, 1].`);
     super(opts.name ?? 'binary_accuracy', binaryAccuracyValues(threshold));
     this.threshold = threshold;
   }
@@ -109,11 +126,11 @@ export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   }
 }
 
-metricRegistry.register(['binary_accuracy', 'BinaryAccuracy'], (name) => new BinaryAccuracy({ name }));
+metricRegistry.register(['binary_accuracy', 'BinaryAccuracy'], (name, c) => new BinaryAccuracy({ ...c, name }));
 metricRegistry.register(['categorical_accuracy', 'CategoricalAccuracy'], (name) => new CategoricalAccuracy({ name }));
 metricRegistry.register(['sparse_categorical_accuracy', 'SparseCategoricalAccuracy'], (name) => new SparseCategoricalAccuracy({ name }));
-metricRegistry.register(['top_k_categorical_accuracy', 'TopKCategoricalAccuracy'], (name) => new TopKCategoricalAccuracy({ name }));
-metricRegistry.register(['sparse_top_k_categorical_accuracy', 'SparseTopKCategoricalAccuracy'], (name) => new SparseTopKCategoricalAccuracy({ name }));
+metricRegistry.register(['top_k_categorical_accuracy', 'TopKCategoricalAccuracy'], (name, c) => new TopKCategoricalAccuracy({ ...c, name }));
+metricRegistry.register(['sparse_top_k_categorical_accuracy', 'SparseTopKCategoricalAccuracy'], (name, c) => new SparseTopKCategoricalAccuracy({ ...c, name }));
 
 export type AccuracyKind = 'binary' | 'sparse_categorical' | 'categorical';
 
@@ -138,7 +155,7 @@ export function resolveAccuracy(name: string, outputShape?: readonly (number | n
 
 class ShapeAccuracy extends Metric {
   private inner: Metric | null = null;
-  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: MetricWeight): void {
     if (!this.inner) {
       const kind = accuracyKind(yTrue.shape, yPred.shape);
       const name = this.name;

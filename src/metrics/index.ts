@@ -3,12 +3,18 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Metric, MeanMetricWrapper, metricRegistry, perSampleFromLoss } from './metric.js';
 import { resolveAccuracy } from './accuracy.js';
-import { lossRegistry, type Loss } from '../losses/index.js';
+import { lossRegistry, getLoss, type Loss } from '../losses/index.js';
 import { normalizeName } from '../registry.js';
 
 export * from './metric.js';
 export * from './accuracy.js';
+export * from './regression.js';
+export * from './probabilistic.js';
 export * from './confusion.js';
+export * from './at-value.js';
+export * from './auc.js';
+export * from './f-score.js';
+export * from './iou.js';
 
 export type MetricIdentifier = string | Metric | ((yTrue: Tensor, yPred: Tensor) => Tensor);
 
@@ -24,7 +30,7 @@ export function getMetric(identifier: MetricIdentifier, loss: Loss, outputShape:
   }
   if (metricRegistry.has(identifier)) return metricRegistry.get(identifier)(identifier);
   if (lossRegistry.has(identifier)) {
-    const asLoss = lossRegistry.get(identifier)();
+    const asLoss = getLoss(identifier);
     return new MeanMetricWrapper(identifier, perSampleFromLoss((y, p) => asLoss.perSampleLoss(y, p)), asLoss.sparse);
   }
   throw new Error(`Unknown metric '${identifier}'. Valid names: accuracy, ${[...metricRegistry.names(), ...lossRegistry.names()].join(', ')}.`);

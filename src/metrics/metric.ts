@@ -6,23 +6,47 @@ import { noGrad } from '../autograd/tape.js';
 import { Registry } from '../registry.js';
 import { alignTargets } from '../losses/loss.js';
 
+/** A sample weight as Keras takes it: a number, or a tensor of shape [batch], [batch, 1] or the predictions' shape. */
+export type MetricWeight = Tensor | number | null | undefined;
+
 export abstract class Metric {
   constructor(public name: string) {}
-  abstract updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void;
+  abstract updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: MetricWeight): void;
+  /** The metric's value. Metrics that keep several (one per threshold or class) throw here: read resultArray(). */
   abstract result(): number;
   abstract resetState(): void;
+  /** Every value the metric keeps (one per threshold or class where it keeps several); [result()] otherwise. */
+  resultArray(): number[] {
+    return [this.result()];
+  }
   getConfig(): Record<string, unknown> {
     return { name: this.name };
   }
 }
 
-/** Per-sample values (one per row) from targets and predictions. */
+/** Per-sample values (one per row, or one per entry) from targets and predictions. */
 export type PerSampleMetric = (yTrue: Tensor, yPred: Tensor) => Float32Array;
 
-/** Weighted mean of per-sample values: Σ v·w / Σ w. */
+/**
+ * The weight of each of `n` values: a number weighs all; a tensor of n entries one each; a [batch] (or [batch, 1])
+ * weight is repeated over each sample's n / batch values. Null when unweighted.
+ */
+export function valueWeights(w: MetricWeight, n: number, what: string): Float32Array | Float64Array | null {
+  if (w === null || w === undefined) return null;
+  if (typeof w === 'number') return new Float64Array(n).fill(w);
+  if (w.size === n) return w.data;
+  if (w.size === 1) return new Float64Array(n).fill(w.data[0]);
+  if (n % w.size !== 0) throw new Error(`${what}: sampleWeight of shape [${w.shape.join(', ')}] does not line up with ${n} values; give one weight per sample or per value.`);
+  const per = n / w.size;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = w.data[Math.floor(i / per)];
+  return out;
+}
+
+/** Weighted mean of per-sample values: Σ v·w / Σ w (Keras MeanMetricWrapper). */
 export class MeanMetricWrapper extends Metric {
-  private total = 0;
-  private count = 0;
+  protected total = 0;
+  protected count = 0;
   constructor(
     name: string,
     private readonly fn: PerSampleMetric,
@@ -30,9 +54,9 @@ export class MeanMetricWrapper extends Metric {
   ) {
     super(name);
   }
-  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: MetricWeight): void {
     const values = this.fn(alignTargets(yTrue, yPred, this.sparse), yPred);
-    const w = sampleWeight?.data;
+    const w = valueWeights(sampleWeight, values.length, this.name);
     for (let i = 0; i < values.length; i++) {
       const wi = w ? w[i] : 1;
       this.total += values[i] * wi;
@@ -68,7 +92,8 @@ export class Mean extends Metric {
   }
 }
 
-export type MetricFactory = (name: string) => Metric;
+/** Builds a metric from its log name and, for metrics with required options (thresholds, classes), its config. */
+export type MetricFactory = (name: string, config?: Record<string, any>) => Metric;
 export const metricRegistry = new Registry<MetricFactory>('metric');
 
 /** Rows × columns view of a tensor whose last axis holds the per-sample values. */
@@ -79,4 +104,9 @@ export function rowsOf(t: Tensor): { rows: number; cols: number } {
 
 export function perSampleFromLoss(lossFn: (y: Tensor, p: Tensor) => Tensor): PerSampleMetric {
   return (y, p) => noGrad(() => lossFn(y, p)).data;
+}
+
+/** The error a metric with several values gives from result(): name what to read instead. */
+export function severalValues(owner: string, what: string, fix: string): Error {
+  return new Error(`${owner} keeps one value per ${what}: read resultArray(), or ${fix} for a single number (fit's logs hold numbers).`);
 }

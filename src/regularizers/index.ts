@@ -3,12 +3,14 @@
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { Registry } from '../registry.js';
+import { checkKeys } from '../schedules/schedule.js';
 
 export class L1L2 {
   readonly className: string = 'L1L2';
   readonly l1: number;
   readonly l2: number;
   constructor(options: { l1?: number; l2?: number } = {}) {
+    checkKeys(new.target.name, options, ['l1', 'l2']);
     this.l1 = options.l1 ?? 0;
     this.l2 = options.l2 ?? 0;
     for (const [k, v] of Object.entries({ l1: this.l1, l2: this.l2 })) {
@@ -33,6 +35,7 @@ export class L1L2 {
 export class L1 extends L1L2 {
   override readonly className = 'L1';
   constructor(options: { l1?: number } | number = {}) {
+    if (typeof options === 'object' && options !== null) checkKeys('L1', options, ['l1']);
     super({ l1: typeof options === 'number' ? options : (options.l1 ?? 0.01) });
   }
   override getConfig() {
@@ -43,6 +46,7 @@ export class L1 extends L1L2 {
 export class L2 extends L1L2 {
   override readonly className = 'L2';
   constructor(options: { l2?: number } | number = {}) {
+    if (typeof options === 'object' && options !== null) checkKeys('L2', options, ['l2']);
     super({ l2: typeof options === 'number' ? options : (options.l2 ?? 0.01) });
   }
   override getConfig() {
@@ -52,9 +56,9 @@ export class L2 extends L1L2 {
 
 export type Regularizer = L1L2;
 
-/** Keras's functional spellings: l1(0.01), l2(0.01), l1l2({ l1, l2 }). */
-export const l1 = (value = 0.01) => new L1({ l1: value });
-export const l2 = (value = 0.01) => new L2({ l2: value });
+/** Keras's functional spellings l1(0.01), l2(0.01), l1l2({ l1, l2 }); TF.js's l1({ l1: 0.01 }), l2({ l2: 0.01 }) as well. */
+export const l1 = (value: number | { l1?: number } = 0.01) => new L1(value);
+export const l2 = (value: number | { l2?: number } = 0.01) => new L2(value);
 export const l1l2 = (options: { l1?: number; l2?: number } = { l1: 0.01, l2: 0.01 }) => new L1L2(options);
 
 export const regularizers = new Registry<new (config?: any) => Regularizer>('regularizer');

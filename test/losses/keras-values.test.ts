@@ -18,7 +18,7 @@ test('Keras documentation examples', () => {
   const yp = [[0.6, 0.4], [0.4, 0.6]];
   approx(lossValue('binary_crossentropy', yt, yp), 0.815, 1e-3, 'bce');
   approx(lossValue('binary_crossentropy', yt, yp, [1, 0]), 0.458, 1e-3, 'bce weighted');
-  approx(lossValue(losses.BinaryCrossentropy({ fromLogits: true }), [0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8]), 0.865, 1e-3, 'bce logits');
+  approx(lossValue(new losses.BinaryCrossentropy({ fromLogits: true }), [0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8]), 0.865, 1e-3, 'bce logits');
   const ct = [[0, 1, 0], [0, 0, 1]];
   const cp = [[0.05, 0.95, 0], [0.1, 0.8, 0.1]];
   approx(lossValue('categorical_crossentropy', ct, cp), 1.177, 1e-3, 'cce');
@@ -47,7 +47,7 @@ test('binary cross-entropy is finite for probabilities of exactly 0 and 1 (clipp
   // In float32, as Keras computes: the upper clip 1 − 1e-7 rounds to 1 − 2^-23·… so log(1 − p) = log(1 − fround(1 − 1e-7)).
   const expected = (-Math.log(Math.fround(1e-7)) - Math.log(1 - Math.fround(1 - 1e-7))) / 2;
   approx(v, expected, 1e-3, 'clipped bce');
-  const smooth = losses.BinaryCrossentropy({ labelSmoothing: 0.2 });
+  const smooth = new losses.BinaryCrossentropy({ labelSmoothing: 0.2 });
   // y → y·0.8 + 0.1
   const p = 0.7, y = 1 * 0.8 + 0.1;
   approx(lossValue(smooth, [[1]], [[p]]), -(y * Math.log(p) + (1 - y) * Math.log(1 - p)), 1e-5, 'label smoothing');
@@ -61,11 +61,11 @@ test('from-logits losses equal their probability forms', () => {
     return e.map((v) => v / s);
   });
   const labels = [[0, 0, 1], [0, 1, 0]];
-  approx(lossValue(losses.CategoricalCrossentropy({ fromLogits: true }), labels, logits), lossValue('categorical_crossentropy', labels, probs), 1e-5, 'cce logits');
-  approx(lossValue(losses.SparseCategoricalCrossentropy({ fromLogits: true }), [2, 1], logits), lossValue('sparse_categorical_crossentropy', [2, 1], probs), 1e-5, 'scce logits');
+  approx(lossValue(new losses.CategoricalCrossentropy({ fromLogits: true }), labels, logits), lossValue('categorical_crossentropy', labels, probs), 1e-5, 'cce logits');
+  approx(lossValue(new losses.SparseCategoricalCrossentropy({ fromLogits: true }), [2, 1], logits), lossValue('sparse_categorical_crossentropy', [2, 1], probs), 1e-5, 'scce logits');
   const z = [[2.5], [-1.5], [0.2]];
   const sig = z.map(([v]) => [1 / (1 + Math.exp(-v))]);
-  approx(lossValue(losses.BinaryCrossentropy({ fromLogits: true }), [[1], [0], [1]], z), lossValue('bce', [[1], [0], [1]], sig), 1e-5, 'bce logits');
+  approx(lossValue(new losses.BinaryCrossentropy({ fromLogits: true }), [[1], [0], [1]], z), lossValue('bce', [[1], [0], [1]], sig), 1e-5, 'bce logits');
 });
 
 test('every loss has correct gradients (finite differences)', () => {

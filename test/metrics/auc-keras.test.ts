@@ -29,8 +29,8 @@ test("AUC matches Keras's test values for ROC and PR with every summation method
     const got = auc(opts, weighted);
     assert.ok(Math.abs(got - expected) < 1e-3, `${name}: ${got} vs Keras ${expected}`);
   }
-  assert.throws(() => new AUC({ curve: 'XY' as never }), /curve must be 'ROC' or 'PR'/);
-  assert.throws(() => new AUC({ summationMethod: 'simpson' as never }), /summationMethod must be/);
+  assert.throws(() => new AUC({ curve: 'XY' as never }), /Invalid AUC curve value: "XY". Expected 'ROC' or 'PR'/);
+  assert.throws(() => new AUC({ summationMethod: 'simpson' as never }), /Invalid AUC summation method value: "simpson"/);
 });
 
 test('PR AUC of a perfect ranking is 1 and of an all-negative batch is 0 (no NaN)', () => {

@@ -69,10 +69,10 @@ test('losses per sample and their gradients agree with TensorFlow.js where it fo
   const none = tf.Reduction.NONE;
   const cases: [string, ReturnType<typeof getLoss>, unknown, number[][], (y: tf.Tensor, p: tf.Tensor) => tf.Tensor, unknown?][] = [
     ['binary_crossentropy', getLoss('binary_crossentropy'), bin, probs, (y, p) => tf.metrics.binaryCrossentropy(y, p)],
-    ['binary_crossentropy smoothing 0.2', losses.BinaryCrossentropy({ labelSmoothing: 0.2 }), bin, probs, (y, p) => tf.metrics.binaryCrossentropy(tf.add(tf.mul(y, 0.8), 0.1), p)],
-    ['binary_crossentropy from logits', losses.BinaryCrossentropy({ fromLogits: true }), bin, reg, (y, z) => tf.mean(tf.losses.sigmoidCrossEntropy(y, z, undefined, 0, none), -1)],
+    ['binary_crossentropy smoothing 0.2', new losses.BinaryCrossentropy({ labelSmoothing: 0.2 }), bin, probs, (y, p) => tf.metrics.binaryCrossentropy(tf.add(tf.mul(y, 0.8), 0.1), p)],
+    ['binary_crossentropy from logits', new losses.BinaryCrossentropy({ fromLogits: true }), bin, reg, (y, z) => tf.mean(tf.losses.sigmoidCrossEntropy(y, z, undefined, 0, none), -1)],
     ['categorical_crossentropy', getLoss('categorical_crossentropy'), onehot, probs, (y, p) => tf.metrics.categoricalCrossentropy(y, p)],
-    ['categorical_crossentropy from logits', losses.CategoricalCrossentropy({ fromLogits: true }), onehot, reg, (y, z) => tf.losses.softmaxCrossEntropy(y, z, undefined, 0, none)],
+    ['categorical_crossentropy from logits', new losses.CategoricalCrossentropy({ fromLogits: true }), onehot, reg, (y, z) => tf.losses.softmaxCrossEntropy(y, z, undefined, 0, none)],
     ['sparse_categorical_crossentropy', getLoss('sparse_categorical_crossentropy'), labels, probs, (y, p) => tf.metrics.categoricalCrossentropy(y, p), onehot],
     ['mean_squared_error', getLoss('mse'), target, reg, (y, p) => tf.metrics.meanSquaredError(y, p)],
     ['mean_absolute_error', getLoss('mae'), target, reg, (y, p) => tf.metrics.meanAbsoluteError(y, p)],
