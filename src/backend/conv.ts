@@ -36,49 +36,25 @@ function chunkSamples(g: ConvGeometry): number {
 
 /** col[(n−n0)·P + p, tap·cg + c] = x[n, input position of (p, tap), grp·cg + c], 0 in the padding. */
 export function im2col(g: ConvGeometry, x: Float32Array, n0: number, n1: number, grp: number, col: Float32Array): void {
-  const [D, H, W] = g.inSize, [OD, OH, OW] = g.outSize, [KD, KH, KW] = g.kernel;
-  const [sd, sh, sw] = g.strides, [dd, dh, dw] = g.dilations, [pd, ph, pw] = g.padBefore;
-  const Cin = g.inChannels, cg = Cin / g.groups, c0 = grp * cg;
-  // One group and no dilation along W: a kernel row reads KW·Cin consecutive input values.
-  const contiguous = g.groups === 1 && dw === 1, run = KW * Cin;
-  let dst = 0;
-  for (let n = n0; n < n1; n++)
-    for (let od = 0; od < OD; od++)
-      for (let oh = 0; oh < OH; oh++)
-        for (let ow = 0; ow < OW; ow++)
-          for (let kd = 0; kd < KD; kd++) {
-            const id = od * sd - pd + kd * dd;
-            for (let kh = 0; kh < KH; kh++) {
-              const ih = oh * sh - ph + kh * dh;
-              const rowOk = id >= 0 && id < D && ih >= 0 && ih < H;
-              const base = ((n * D + id) * H + ih) * W;
-              const iw0 = ow * sw - pw;
-              if (rowOk && contiguous && iw0 >= 0 && iw0 + KW <= W) {
-                // The whole kernel row is inside the input: one contiguous run of KW·Cin values.
-                const src = (base + iw0) * Cin;
-                for (let c = 0; c < run; c++) col[dst + c] = x[src + c];
-                dst += run;
-                continue;
-              }
-              for (let kw = 0; kw < KW; kw++) {
-                const iw = iw0 + kw * dw;
-                if (rowOk && iw >= 0 && iw < W) {
-                  const src = (base + iw) * Cin + c0;
-                  for (let c = 0; c < cg; c++) col[dst + c] = x[src + c];
-                } else for (let c = 0; c < cg; c++) col[dst + c] = 0;
-                dst += cg;
-              }
-            }
-          }
+  walkColumns(g, x, col, n0, n1, grp, false);
 }
 
 /** The adjoint of im2col: adds every col entry onto its input position (dx must be zeroed by the caller). */
 export function col2im(g: ConvGeometry, col: Float32Array, n0: number, n1: number, grp: number, dx: Float32Array): void {
+  walkColumns(g, dx, col, n0, n1, grp, true);
+}
+
+/**
+ * The one walk over receptive fields that im2col (image → col, padding 0) and col2im (col added back onto the image)
+ * share; `adjoint` picks the direction once per run of values, not per value.
+ */
+function walkColumns(g: ConvGeometry, img: Float32Array, col: Float32Array, n0: number, n1: number, grp: number, adjoint: boolean): void {
   const [D, H, W] = g.inSize, [OD, OH, OW] = g.outSize, [KD, KH, KW] = g.kernel;
   const [sd, sh, sw] = g.strides, [dd, dh, dw] = g.dilations, [pd, ph, pw] = g.padBefore;
   const Cin = g.inChannels, cg = Cin / g.groups, c0 = grp * cg;
+  // One group and no dilation along W: a kernel row is KW·Cin consecutive image values.
   const contiguous = g.groups === 1 && dw === 1, run = KW * Cin;
-  let src = 0;
+  let j = 0;
   for (let n = n0; n < n1; n++)
     for (let od = 0; od < OD; od++)
       for (let oh = 0; oh < OH; oh++)
@@ -91,18 +67,21 @@ export function col2im(g: ConvGeometry, col: Float32Array, n0: number, n1: numbe
               const base = ((n * D + id) * H + ih) * W;
               const iw0 = ow * sw - pw;
               if (rowOk && contiguous && iw0 >= 0 && iw0 + KW <= W) {
-                const dst = (base + iw0) * Cin;
-                for (let c = 0; c < run; c++) dx[dst + c] += col[src + c];
-                src += run;
+                const i = (base + iw0) * Cin;
+                if (adjoint) for (let c = 0; c < run; c++) img[i + c] += col[j + c];
+                else for (let c = 0; c < run; c++) col[j + c] = img[i + c];
+                j += run;
                 continue;
               }
               for (let kw = 0; kw < KW; kw++) {
                 const iw = iw0 + kw * dw;
-                if (rowOk && iw >= 0 && iw < W) {
-                  const dst = (base + iw) * Cin + c0;
-                  for (let c = 0; c < cg; c++) dx[dst + c] += col[src + c];
-                }
-                src += cg;
+                const inside = rowOk && iw >= 0 && iw < W;
+                const i = (base + iw) * Cin + c0;
+                if (adjoint) {
+                  if (inside) for (let c = 0; c < cg; c++) img[i + c] += col[j + c];
+                } else if (inside) for (let c = 0; c < cg; c++) col[j + c] = img[i + c];
+                else col.fill(0, j, j + cg);
+                j += cg;
               }
             }
           }
