@@ -17,7 +17,10 @@ export const WASM_MIN_MACS = 64;
 export const PARALLEL_MIN_MACS = 1 << 21;
 
 export interface WasmBackendOptions {
-  /** Path of the compiled module; default build/descent.wasm next to the package root. Node reads it synchronously. */
+  /**
+   * Path of the compiled module; default build/descent-relaxed.wasm when this engine validates relaxed SIMD, else
+   * build/descent.wasm, next to the package root. Node reads it synchronously.
+   */
   wasmPath?: string | URL;
   /** The compiled module itself (the browser compiles it with WebAssembly.compileStreaming); wasmPath is then unused. */
   module?: WebAssembly.Module;
@@ -27,6 +30,8 @@ export interface WasmBackendOptions {
 
 export interface WasmBackend extends Backend {
   readonly threads: number;
+  /** Whether the module in use is the relaxed-SIMD build (GEMM with fused multiply-adds). */
+  readonly fma: boolean;
   /** Workers that have started and are ready to take work. */
   readyWorkers(): number;
   /** Stop the worker threads (they also stop with the process). */
@@ -38,6 +43,18 @@ export interface WasmBackend extends Backend {
 }
 
 export const defaultWasmPath = new URL('../../../build/descent.wasm', import.meta.url);
+/** The relaxed-SIMD build: used instead of descent.wasm when this engine validates it (Node 22+, Chrome 114+). */
+export const relaxedWasmPath = new URL('../../../build/descent-relaxed.wasm', import.meta.url);
+
+/** The relaxed-SIMD module's bytes when it exists and this engine accepts it, else null (feature detection). */
+function relaxedBytes(): Uint8Array | null {
+  try {
+    const bytes = platform.readWasm(relaxedWasmPath);
+    return bytes && WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>) ? bytes : null;
+  } catch {
+    return null; // not built (an older build directory) or not readable: the SIMD128 module serves
+  }
+}
 
 function checkDim(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new Error(`matmul: dimension ${name} must be a non-negative integer, got ${v}.`);
@@ -57,7 +74,7 @@ export function checkMatmulArgs(a: Float32Array, b: Float32Array, out: Float32Ar
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   let module = options.module;
   if (!module) {
-    const bytes = platform.readWasm(options.wasmPath ?? defaultWasmPath);
+    const bytes = (options.wasmPath === undefined ? relaxedBytes() : null) ?? platform.readWasm(options.wasmPath ?? defaultWasmPath);
     if (!bytes) throw new Error('wasm backend: this platform compiles the module asynchronously; pass { module } (the browser entry\'s ready() does).');
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   }
@@ -218,6 +235,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   return {
     name: 'wasm',
     threads,
+    fma: exports.FMA?.value === 1,
     matmul,
     adam,
     relu(x, y) {

@@ -24,6 +24,8 @@ export interface GemmExports {
   biasAdd(x: number, b: number, y: number, n: number, m: number): void;
   firstNonFinite(x: number, n: number): number;
   SCRATCH_BYTES: WebAssembly.Global;
+  /** 1 in the relaxed-SIMD build (fused multiply-add in the GEMM micro-kernel). */
+  FMA: WebAssembly.Global;
   MR: WebAssembly.Global;
   NR: WebAssembly.Global;
 }
