@@ -69,14 +69,11 @@ export function CategoricalCrossentropy(args: CrossentropyArgs = {}): Loss {
 export function SparseCategoricalCrossentropy(args: { fromLogits?: boolean; name?: string } = {}): Loss {
   const fromLogits = args.fromLogits ?? false;
   const fn = (yTrue: Tensor, yPred: Tensor) => {
-    const k = yPred.shape[yPred.rank - 1];
     const logits = fromLogits ? yPred : ops.log(ops.clip(ops.div(yPred, ops.sum(yPred, -1, true)), EPSILON, 1 - EPSILON));
     const logP = ops.logSoftmax(logits, -1);
-    const flat = ops.reshape(logP, [-1]);
-    // Flat index of each sample's label: row·K + label.
-    const idx = new Float32Array(yTrue.size);
-    for (let i = 0; i < idx.length; i++) idx[i] = i * k + yTrue.data[i];
-    return ops.neg(ops.reshape(ops.gather(flat, new Tensor(idx, [idx.length])), yTrue.shape));
+    // Each sample's label column, the labels read by the op (so a captured step sees each batch's labels).
+    const labels = ops.reshape(yTrue, [...yTrue.shape, 1]);
+    return ops.neg(ops.reshape(ops.gather(logP, labels, -1, yTrue.rank), yTrue.shape));
   };
   return new Loss(
     args.name ?? 'sparse_categorical_crossentropy',

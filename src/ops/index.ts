@@ -5,3 +5,6 @@ export * from './reduce.js';
 export * from './shape-ops.js';
 export * from './matmul.js';
 export * from './softmax.js';
+export * from './random.js';
+export { opRules, type OpName } from './table.js';
+export type { Rule, Planned, Buf } from './rule.js';

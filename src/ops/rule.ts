@@ -1,0 +1,25 @@
+// What every op is: one Rule holding its shape logic, forward and backward, over plain buffers. The same rule
+// runs eagerly (src/autograd/tape.ts allocates the output) and in a captured step (src/autograd/capture.ts
+// replays it over buffers allocated once), so there is one implementation per op.
+
+import type { Shape } from '../tensor/shape.js';
+
+export type Buf = Float32Array;
+
+/** What plan() returns: the output shape, plus whatever forward and backward reuse (index maps, scratch). */
+export interface Planned {
+  readonly shape: readonly number[];
+}
+
+export interface Rule<A = any, P extends Planned = any> {
+  /** Check the input shapes and attributes, give the output shape; runs once per op in a captured step. */
+  plan(shapes: readonly Shape[], attrs: A): P;
+  /** y = op(x). Must write every element of y. */
+  forward(p: P, x: readonly Buf[], y: Buf): void;
+  /** Write dL/dx_k into gx[k], overwriting all of it (gx[k] is null when input k needs no gradient). Absent: not differentiable. */
+  backward?(p: P, x: readonly Buf[], y: Buf, g: Buf, gx: readonly (Buf | null)[]): void;
+  /** The output is input 0's storage in a new shape (reshape): forward does nothing. */
+  readonly view?: boolean;
+  /** Draws from a random generator: kept in a captured step even when nothing reads it, so streams stay aligned. */
+  readonly random?: boolean;
+}
