@@ -3,7 +3,7 @@
 // updates with Adam.applyGradients. No tidy/dispose anywhere.
 // Run: npm run build && node dist/examples/custom-training-loop.js
 
-import { Variable, Adam, ops, tensor, variableGrads, Rng } from 'descent';
+import { Variable, Adam, ops, tensor, variableGrads, Rng } from 'descent-ml';
 
 const rng = new Rng(3);
 const n = 256;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   Sequential, Dense, Adam, setSeed, loadIris, trainTestSplit, StandardScaler, saveModel, loadModel, ReportCallback,
-} from 'descent';
+} from 'descent-ml';
 
 setSeed(7);
 const { x, y, classNames } = loadIris();

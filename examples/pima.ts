@@ -3,7 +3,7 @@
 // Data: a Pima-like synthetic diabetes table (768 rows, 8 clinical-looking features) generated from a fixed seed,
 // so the demo needs no download.
 
-import { Sequential, Dense, Adam, setSeed, Rng, tensor } from 'descent';
+import { Sequential, Dense, Adam, setSeed, Rng, tensor } from 'descent-ml';
 import { ReportCallback } from '../src/report/index.js';
 
 /** 768 patients, 8 features with realistic scales; the label follows a noisy logistic model of glucose, BMI, age, ... */

@@ -3,8 +3,8 @@
 // objective). Then Optuna style on a closed-form function.
 // Run: npm run build && node dist/examples/tuning.js
 
-import { Sequential, Dense, getOptimizer, RandomSearch, BayesianOptimization, writeReport, Rng, setSeed } from 'descent';
-import type { HyperParameters } from 'descent';
+import { Sequential, Dense, getOptimizer, RandomSearch, BayesianOptimization, writeReport, Rng, setSeed } from 'descent-ml';
+import type { HyperParameters } from 'descent-ml';
 
 setSeed(5);
 // Two interleaved half-moons, 300 points (generated, no download).

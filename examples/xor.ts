@@ -1,7 +1,7 @@
 // XOR, the classic problem a single layer cannot solve: a 2-8-1 network learns it with backpropagation.
 // Run: npm run build && node dist/examples/xor.js
 
-import { Sequential, Dense, Adam, setSeed } from 'descent';
+import { Sequential, Dense, Adam, setSeed } from 'descent-ml';
 
 setSeed(1);
 const x = [[0, 0], [0, 1], [1, 0], [1, 1]];

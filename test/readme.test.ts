@@ -1,4 +1,4 @@
-// Every code block in README.md and docs/*.md that imports 'descent' runs as written (as an ES module, through
+// Every code block in README.md and docs/*.md that imports 'descent-ml' runs as written (as an ES module, through
 // the package's self-reference) and exits cleanly. Blocks marked `// not runnable` are skipped; a block whose first
 // line is `// continued` runs together with the blocks before it (one story told in several blocks); a block whose
 // first line is `// name.mjs: ...` is a module the examples import, written beside them rather than run.
@@ -51,8 +51,15 @@ function runnable(text: string): string[] {
     if (code.startsWith('// continued') && stories.length) stories[stories.length - 1].push(code);
     else stories.push([code]);
   }
-  return stories.filter((st) => st.some((c) => c.includes("from 'descent'"))).map(joinBlocks);
+  return stories.filter((st) => st.some((c) => c.includes("from 'descent-ml'"))).map(joinBlocks);
 }
+
+test("no example imports the old name 'descent' (the package is 'descent-ml'; such a block would not run)", () => {
+  for (const doc of docs) {
+    const stale = readFileSync(path.join(root, doc), 'utf8').split('\n').filter((l) => /from 'descent'|import\('descent'\)/.test(l));
+    assert.deepEqual(stale, [], `${doc} imports 'descent'; write 'descent-ml'`);
+  }
+});
 
 test('README has runnable examples', () => {
   assert.ok(runnable(readFileSync(path.join(root, 'README.md'), 'utf8')).length >= 2);
@@ -61,7 +68,7 @@ test('README has runnable examples', () => {
 for (const doc of docs) {
   runnable(readFileSync(path.join(root, doc), 'utf8')).forEach((code, i) => {
     test(`${doc} example ${i + 1} runs`, () => {
-      // The module sits inside the package (so 'descent' resolves to it); it runs in a scratch directory.
+      // The module sits inside the package (so 'descent-ml' resolves to it); it runs in a scratch directory.
       const dir = exampleDir;
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${doc.replace(/[/.]/g, '_')}-${i + 1}.mjs`);

@@ -12,22 +12,22 @@ function approx(actual: number, expected: number, tol: number, what: string): vo
 }
 
 test('accuracy metrics match Keras doc examples, including sample weights', () => {
-  const m = metrics.BinaryAccuracy();
+  const m = new metrics.BinaryAccuracy();
   m.updateState(tensor([[1], [1], [0], [0]]), tensor([[0.98], [1], [0], [0.6]]));
   approx(m.result(), 0.75, 1e-7, 'binary');
   m.resetState();
   m.updateState(tensor([[1], [1], [0], [0]]), tensor([[0.98], [1], [0], [0.6]]), tensor([1, 0, 0, 1]));
   approx(m.result(), 0.5, 1e-7, 'binary weighted');
-  const c = metrics.CategoricalAccuracy();
+  const c = new metrics.CategoricalAccuracy();
   c.updateState(tensor([[0, 0, 1], [0, 1, 0]]), tensor([[0.1, 0.9, 0.8], [0.05, 0.95, 0]]));
   approx(c.result(), 0.5, 1e-7, 'categorical');
-  const s = metrics.SparseCategoricalAccuracy();
+  const s = new metrics.SparseCategoricalAccuracy();
   s.updateState(tensor([[2], [1]]), tensor([[0.1, 0.6, 0.3], [0.05, 0.95, 0]]));
   approx(s.result(), 0.5, 1e-7, 'sparse');
-  const k = metrics.TopKCategoricalAccuracy({ k: 1 });
+  const k = new metrics.TopKCategoricalAccuracy({ k: 1 });
   k.updateState(tensor([[0, 0, 1], [0, 1, 0]]), tensor([[0.1, 0.9, 0.8], [0.05, 0.95, 0]]));
   approx(k.result(), 0.5, 1e-7, 'top k=1');
-  const k2 = metrics.TopKCategoricalAccuracy({ k: 2 });
+  const k2 = new metrics.TopKCategoricalAccuracy({ k: 2 });
   k2.updateState(tensor([[0, 0, 1], [0, 1, 0]]), tensor([[0.1, 0.9, 0.8], [0.05, 0.95, 0]]));
   approx(k2.result(), 1, 1e-7, 'top k=2');
 });
@@ -56,7 +56,7 @@ test('precision, recall and AUC match Keras doc examples', () => {
 });
 
 test("'accuracy' resolves as Keras does from the loss and output shape", () => {
-  assert.equal(getMetric('accuracy', bce, [null, 1]).constructor.name, 'MeanMetricWrapper');
+  assert.equal(getMetric('accuracy', bce, [null, 1]).constructor.name, 'BinaryAccuracy');
   const check = (loss: typeof bce, shape: (number | null)[], y: number[][] | number[], p: number[][], expected: number) => {
     const m = getMetric('accuracy', loss, shape);
     m.updateState(tensor(y), tensor(p));
