@@ -147,6 +147,7 @@ export class Program {
  */
 export class CapturedStep {
   private readonly programs: Program[] = [];
+  private readonly pairCache = new WeakMap<Program, (readonly [Buf, Tensor])[]>();
 
   constructor(
     private readonly body: StepBody,
@@ -155,6 +156,13 @@ export class CapturedStep {
     /** Signatures kept at once (full batches, the last partial batch, validation batches…). */
     private readonly limit = 8,
   ) {}
+
+  /** [gradient, variable] pairs of a program, for optimizer.applyGradients (made once per program). */
+  pairs(p: Program): (readonly [Buf, Tensor])[] {
+    let r = this.pairCache.get(p);
+    if (!r) this.pairCache.set(p, (r = this.wrt.map((v, i) => [p.grads[i], v] as const)));
+    return r;
+  }
 
   run(inputs: readonly (Tensor | null)[]): Program {
     const programs = this.programs;

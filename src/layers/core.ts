@@ -55,12 +55,6 @@ export class Dropout extends Layer {
   /** The layer's random stream: its own when seeded, else the global setSeed generator (read at each draw). */
   private readonly stream = (): Rng => (this.seed === undefined ? getRng() : (this.rng ??= getRng(this.seed)));
 
-  /** The mask the dropout op draws, for the planned path (removed with it). */
-  fillMask(mask: Float32Array): void {
-    const rng = this.stream(), keep = 1 - this.rate;
-    for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
-  }
-
   call(input: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return input;
     return ops.dropout(input, this.rate, this.stream);

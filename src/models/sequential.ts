@@ -12,8 +12,8 @@ import { lossRegistry } from '../losses/index.js';
 import { normalizeName } from '../registry.js';
 import { getOptimizer, Optimizer } from '../optimizers/index.js';
 import { summaryTable } from './summary.js';
-import { DenseStackPlan } from './fast-path.js';
-import { fitLoop, evaluateLoop, checkOptionNames, type FitOptions, type EvaluateOptions } from './training.js';
+import { CapturedStep } from '../autograd/capture.js';
+import { fitLoop, evaluateLoop, checkOptionNames, lossAndPredictions, type FitOptions, type EvaluateOptions } from './training.js';
 import type { History } from '../callbacks/history.js';
 import type { BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, sliceRows } from './data-checks.js';
@@ -52,9 +52,12 @@ export class Sequential {
   stopTraining = false;
   /** The declared input (Input() / InputLayer), kept apart from `layers` as in Keras 3 and TF.js. */
   inputLayer: InputLayer | null = null;
-  /** Use the planned Dense-stack training step when the model allows it (same numerics as autograd, faster). */
+  /**
+   * Capture each train, test and predict step on its first batch of a shape and replay it after (default true).
+   * false runs every step eagerly through the same ops, as Keras's run_eagerly: slower, for debugging.
+   */
   fastPath = true;
-  private plan: DenseStackPlan | null | undefined = undefined;
+  private steps: { train?: { step: CapturedStep; weights: Variable[]; flags: boolean[] }; test?: CapturedStep; predict?: CapturedStep } = {};
   private built = false;
   private batchInputShape: SymbolicShape | null = null;
   private outputShapes: SymbolicShape[] = [];
@@ -80,7 +83,7 @@ export class Sequential {
     (layer as unknown as { ensureName(): void }).ensureName();
     if (this.layers.some((l) => l.name === layer.name)) throw new Error(`Layer name '${layer.name}' is already used in model '${this.name}'; layer names must be unique.`);
     this.layers.push(layer);
-    this.plan = undefined;
+    this.steps = {};
     if (this.batchInputShape) this.build(this.batchInputShape);
   }
 
@@ -89,7 +92,7 @@ export class Sequential {
     if (!this.layers.length) throw new Error('Sequential.pop: the model has no layers.');
     this.layers.pop();
     this.outputShapes.pop();
-    this.plan = undefined;
+    this.steps = {};
   }
 
   /** Build every layer for an input shape (batch dimension first, may be null). */
@@ -106,7 +109,7 @@ export class Sequential {
     }
     this.batchInputShape = batchInputShape;
     this.built = this.layers.length > 0;
-    this.plan = undefined;
+    this.steps = {};
   }
 
   get inputShape(): SymbolicShape | null {
@@ -157,7 +160,7 @@ export class Sequential {
     }
     this.loss = loss;
     this.optimizer = optimizer;
-    this.plan = undefined;
+    this.steps = {};
     this.metricIdentifiers = [...(options.metrics ?? [])];
     this.weightedMetricIdentifiers = [...(options.weightedMetrics ?? [])];
   }
@@ -184,11 +187,22 @@ export class Sequential {
     return out;
   }
 
-  /** The planned Dense-stack step for this model, or null when it needs the general autograd path. */
-  fastPlan(): DenseStackPlan | null {
+  /** The captured training step (recaptured when the trainable weights change), or null when fastPath is off. */
+  capturedTrainStep(): CapturedStep | null {
     if (!this.fastPath) return null;
-    if (this.plan === undefined) this.plan = DenseStackPlan.create(this);
-    return this.plan;
+    const t = this.steps.train;
+    // Freezing or unfreezing a layer flips its weights' requiresGrad: checked without allocating.
+    if (t && t.weights.every((v, i) => v.requiresGrad === t.flags[i])) return t.step;
+    const weights = this.weights;
+    const step = new CapturedStep(([x, y, w]) => lossAndPredictions(this, x!, y!, w, true), this.trainableWeights);
+    this.steps.train = { step, weights, flags: weights.map((v) => v.requiresGrad) };
+    return step;
+  }
+
+  /** The captured evaluation step (loss with penalties and predictions, no gradients). */
+  capturedTestStep(): CapturedStep | null {
+    if (!this.fastPath) return null;
+    return (this.steps.test ??= new CapturedStep(([x, y, w]) => lossAndPredictions(this, x!, y!, w, false)));
   }
 
   /** Forward pass through every layer. training enables Dropout. */
@@ -237,9 +251,9 @@ export class Sequential {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}.`);
     const n = input.shape[0];
-    const plan = this.fastPlan();
+    const step = this.fastPath ? (this.steps.predict ??= new CapturedStep(([t]) => ({ outputs: [this.call(t!, false)] }))) : null;
     return noGrad(() => {
-      const forward = (t: Tensor) => (plan ? plan.forward(t.data, t.shape[0], false) : this.call(t, false));
+      const forward = (t: Tensor) => (step ? step.run([t]).outputs[0] : this.call(t, false));
       if (n <= batchSize) return forward(input).clone();
       const parts: Tensor[] = [];
       let out: Float32Array | null = null;

@@ -16,8 +16,6 @@ import { textChart } from '../report/text-chart.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
 import type { Sequential } from './sequential.js';
-import type { Dense } from '../layers/dense.js';
-import type { Variable } from '../tensor/variable.js';
 
 export interface FitOptions {
   /** Passes over the data (default 1). */
@@ -190,35 +188,37 @@ function updateMetrics(metrics: CompiledMetric[], yb: Tensor, pred: Tensor, wb: 
   for (const m of metrics) m.metric.updateState(yb, pred, m.weighted ? wb : null);
 }
 
-/** One optimizer step on a batch; updates the running loss and metrics with the batch's forward pass. */
+/** Loss with the regularization penalties, and the predictions: the body of every captured train and test step. */
+export function lossAndPredictions(model: Sequential, x: Tensor, y: Tensor, w: Tensor | null, training: boolean): { loss: Tensor; outputs: Tensor[] } {
+  const pred = model.call(x, training);
+  let loss = model.loss!.call(y, pred, w);
+  for (const penalty of model.losses) loss = ops.add(loss, penalty);
+  return { loss, outputs: [pred] };
+}
+
+/**
+ * One optimizer step on a batch; updates the running loss and metrics with the batch's forward pass. The step is
+ * captured on its first batch of a shape and replayed after (src/autograd/capture.ts); model.fastPath = false runs
+ * it eagerly instead (Keras's run_eagerly), through the same op rules.
+ */
 function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: CompiledMetric[]): void {
-  const plan = model.fastPlan();
-  if (plan) {
-    const n = xb.shape[0];
-    const { loss, pred, grads } = plan.trainStep(xb.data, yb.data, wb?.data ?? null, n);
-    const pairs: [Float32Array, Variable][] = [];
-    for (const layer of model.layers) {
-      const g = grads.get(layer as Dense);
-      if (!g || !layer.trainable) continue;
-      const dense = layer as Dense;
-      if (dense.kernel!.trainable) pairs.push([g.kernel, dense.kernel!]);
-      if (g.bias && dense.bias!.trainable) pairs.push([g.bias, dense.bias!]);
-    }
-    if (pairs.length) model.optimizer!.applyGradients(pairs);
-    lossTracker.update(loss, n);
-    updateMetrics(metrics, yb, pred, wb);
+  const n = xb.shape[0];
+  const step = model.capturedTrainStep();
+  if (step) {
+    const p = step.run([xb, yb, wb]);
+    if (step.wrt.length) model.optimizer!.applyGradients(step.pairs(p));
+    lossTracker.update(p.loss![0], n);
+    updateMetrics(metrics, yb, p.outputs[0], wb);
     return;
   }
   const vars = model.trainableWeights;
   let pred: Tensor | null = null;
   const { value, grads } = variableGrads(() => {
-    pred = model.call(xb, true);
-    let loss = model.loss!.call(yb, pred, wb);
-    for (const penalty of model.losses) loss = ops.add(loss, penalty);
-    return loss;
+    const r = lossAndPredictions(model, xb, yb, wb, true);
+    pred = r.outputs[0];
+    return r.loss;
   }, vars);
   if (vars.length) model.optimizer!.applyGradients(vars.map((v, i) => [grads[i], v] as const));
-  const n = xb.shape[0];
   lossTracker.update(value.item(), n);
   updateMetrics(metrics, yb, (pred as unknown as Tensor).detach(), wb);
 }
@@ -227,11 +227,16 @@ function trainStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null,
 function testStep(model: Sequential, xb: Tensor, yb: Tensor, wb: Tensor | null, lossTracker: Mean, metrics: CompiledMetric[]): void {
   // No graph: evaluation never needs gradients.
   noGrad(() => {
-    const plan = model.fastPlan();
-    const pred = plan ? plan.forward(xb.data, xb.shape[0], false) : model.call(xb, false);
-    let loss = model.loss!.call(yb, pred, wb);
-    for (const penalty of model.losses) loss = ops.add(loss, penalty);
-    lossTracker.update(loss.item(), xb.shape[0]);
+    const step = model.capturedTestStep();
+    let loss: number, pred: Tensor;
+    if (step) {
+      const p = step.run([xb, yb, wb]);
+      [loss, pred] = [p.loss![0], p.outputs[0]];
+    } else {
+      const r = lossAndPredictions(model, xb, yb, wb, false);
+      [loss, pred] = [r.loss.item(), r.outputs[0]];
+    }
+    lossTracker.update(loss, xb.shape[0]);
     updateMetrics(metrics, yb, pred, wb);
   });
 }

@@ -73,3 +73,9 @@ test('a loss that is not a scalar is refused', () => {
   const v = new Variable(new Tensor(Float32Array.of(1, 2), [2]));
   assert.throws(() => new CapturedStep(() => ({ loss: ops.mul(v, 2) }), [v]).run([]), /scalar; got shape \[2\]/);
 });
+
+test("relu's backward is its rule's in replay too: g·0 keeps a NaN gradient where x < 0", () => {
+  const v = new Variable(new Tensor(Float32Array.of(-1, 2), [2]));
+  const step = new CapturedStep(() => ({ loss: ops.sum(ops.mul(ops.relu(v), new Tensor(Float32Array.of(NaN, 1), [2]))) }), [v]);
+  for (let s = 0; s < 2; s++) assert.ok(Number.isNaN(step.run([]).grads[0][0]));
+});

@@ -1,8 +1,8 @@
-// The planned Dense-stack step must agree with the general autograd path (same data, same seeds) to float rounding,
-// for every loss and activation it handles.
+// Captured and replayed steps (fit, evaluate, predict) must agree with eager steps (model.fastPath = false) to float
+// rounding, for every loss, activation, regularizer and layer arrangement: both run the same op rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Dense, Dropout, Activation, Flatten, SGD, Adam, setSeed, Rng, losses, type Loss } from '../../src/index.js';
+import { Sequential, Dense, Dropout, Activation, Flatten, SGD, Adam, setSeed, Rng, losses, ops, layerFromConfig, type Loss, type Tensor } from '../../src/index.js';
 
 function data(n: number, classes: number, seed: number): { x: number[][]; yBin: number[]; ySparse: number[]; yOneHot: number[][]; yReg: number[][] } {
   const rng = new Rng(seed);
@@ -28,7 +28,6 @@ async function train(fast: boolean, hidden: string, outAct: string, outUnits: nu
   model.add(new Activation(hidden));
   model.add(new Dense(outUnits, { activation: outAct }));
   model.compile({ loss, optimizer: new Adam({ learningRate: 0.01 }), metrics: ['accuracy'] });
-  assert.equal(model.fastPlan() !== null, fast, 'plan availability');
   const h = await model.fit(d.x, y as number[], { epochs: 3, batchSize: 8, verbose: 0, sampleWeight: opts.sampleWeight });
   return { weights: model.getWeights().map((w) => Array.from(w.data)), history: h.history };
 }
@@ -55,7 +54,7 @@ const cases: [string, string, string, number, string | Loss, unknown][] = [
 ];
 
 for (const [name, hidden, outAct, units, loss, y] of cases) {
-  test(`fast path equals autograd: ${name}`, async () => {
+  test(`replayed steps equal eager steps: ${name}`, async () => {
     const a = await train(true, hidden, outAct, units, loss, y);
     const b = await train(false, hidden, outAct, units, loss, y);
     assertClose(a.weights, b.weights, 1e-5, name);
@@ -63,36 +62,49 @@ for (const [name, hidden, outAct, units, loss, y] of cases) {
   });
 }
 
-test('fast path equals autograd with Dropout (same random stream) and sample weights', async () => {
+test('replayed steps equal eager steps with Dropout (same random stream) and sample weights', async () => {
   const w = Array.from({ length: 37 }, (_, i) => (i % 3) + 0.5);
   const a = await train(true, 'relu', 'sigmoid', 1, 'binary_crossentropy', d.yBin, { dropout: true, sampleWeight: w });
   const b = await train(false, 'relu', 'sigmoid', 1, 'binary_crossentropy', d.yBin, { dropout: true, sampleWeight: w });
   assertClose(a.weights, b.weights, 1e-5, 'dropout');
 });
 
-test('models the plan cannot handle fall back to autograd (regularizers, label smoothing, other losses)', () => {
-  const m = new Sequential([new Dense(2, { inputDim: 2, kernelRegularizer: 'l2' })]);
-  m.compile({ loss: 'mse', optimizer: new SGD() });
-  assert.equal(m.fastPlan(), null);
-  const m2 = new Sequential([new Dense(1, { inputDim: 2, activation: 'sigmoid' })]);
-  m2.compile({ loss: losses.BinaryCrossentropy({ labelSmoothing: 0.1 }), optimizer: new SGD() });
-  assert.equal(m2.fastPlan(), null);
-  m2.compile({ loss: 'huber', optimizer: new SGD() });
-  assert.equal(m2.fastPlan(), null);
-  m2.compile({ loss: 'binary_crossentropy', optimizer: new SGD() });
-  assert.notEqual(m2.fastPlan(), null);
-});
+for (const [name, layer, loss] of [
+  ['an L2 kernel regularizer', new Dense(1, { inputDim: 2, kernelRegularizer: 'l2', activityRegularizer: 'l1' }), 'mse'],
+  ['label smoothing', new Dense(1, { inputDim: 2, activation: 'sigmoid' }), losses.BinaryCrossentropy({ labelSmoothing: 0.1 })],
+  ['huber', new Dense(1, { inputDim: 2 }), 'huber'],
+  ['a custom loss written with ops', new Dense(1, { inputDim: 2 }), (t: Tensor, p: Tensor) => ops.mean(ops.abs(ops.sub(ops.square(p), t)), -1)],
+] as const) {
+  test(`replayed steps equal eager steps: ${name}`, async () => {
+    const x = [[1, 2], [0.5, -1], [-2, 0.3], [0.1, 0.1], [1, -1]];
+    const y = [1, 0, 1, 0, 1];
+    const run = async (fast: boolean) => {
+      setSeed(3);
+      const m = new Sequential([layerFromConfig(layer.className, layer.getConfig())]);
+      m.fastPath = fast;
+      m.compile({ loss: loss as string, optimizer: new Adam({ learningRate: 0.05 }) });
+      const h = await m.fit(x, y, { epochs: 4, batchSize: 2, verbose: 0, validationData: [x, y] });
+      return { h: h.history, w: m.getWeights().map((t) => Array.from(t.data)) };
+    };
+    const a = await run(true), b = await run(false);
+    assertClose(a.w, b.w, 1e-5, name);
+    for (const key of ['loss', 'val_loss']) a.h[key].forEach((v, i) => assert.ok(Math.abs(v - b.h[key][i]) < 1e-5, `${name} ${key} ${i}: ${v} vs ${b.h[key][i]}`));
+  });
+}
 
-test('samples of rank > 1 behind a Flatten use the plan and agree with autograd (fit, evaluate, predict)', async () => {
+test('samples of rank > 1 (Flatten, or a Dense over the last axis) agree between replay and eager (fit, evaluate, predict)', async () => {
   const rng = new Rng(4);
   const x = Array.from({ length: 23 }, () => Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => rng.normal())));
   const y = x.map((s) => (s[0][0] + s[2][3] > 0 ? 1 : 0));
-  const run = async (fast: boolean) => {
+  const run = async (fast: boolean, denseFirst = false) => {
     setSeed(5);
-    const model = new Sequential([new Flatten({ inputShape: [3, 4] }), new Dense(5, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+    const model = new Sequential(
+      denseFirst
+        ? [new Dense(2, { inputShape: [3, 4] }), new Flatten(), new Dense(1, { activation: 'sigmoid' })]
+        : [new Flatten({ inputShape: [3, 4] }), new Dense(5, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })],
+    );
     model.fastPath = fast;
     model.compile({ loss: 'binary_crossentropy', optimizer: new Adam({ learningRate: 0.05 }), metrics: ['accuracy'] });
-    assert.equal(model.fastPlan() !== null, fast);
     const h = await model.fit(x, y, { epochs: 3, batchSize: 6, verbose: 0 });
     return { h: h.history, w: model.getWeights().map((t) => Array.from(t.data)), p: Array.from(model.predict(x).data), e: (await model.evaluate(x, y, { verbose: 0 })) as number[] };
   };
@@ -101,13 +113,12 @@ test('samples of rank > 1 behind a Flatten use the plan and agree with autograd 
   assertClose(a.w, b.w, 1e-5, 'flatten weights');
   a.p.forEach((v, i) => assert.ok(Math.abs(v - b.p[i]) < 1e-5, `predict ${i}`));
   assert.ok(Math.abs(a.e[0] - b.e[0]) < 1e-5);
-  // A Dense applied to rank-3 samples before flattening is not planned.
-  const m = new Sequential([new Dense(2, { inputShape: [3, 4] }), new Flatten(), new Dense(1)]);
-  m.compile({ loss: 'mse', optimizer: new SGD() });
-  assert.equal(m.fastPlan(), null);
+  const c = await run(true, true);
+  const e = await run(false, true);
+  assertClose(c.w, e.w, 1e-5, 'dense over rank 3');
 });
 
-test('saturated probabilities: the planned step clips at the same float32 bounds as autograd and Keras', async () => {
+test('saturated probabilities: replayed steps clip at the same float32 bounds as autograd and Keras', async () => {
   // sigmoid(±50) is exactly 1 or 0 in float32: BCE clips to [fround(1e-7), fround(1 − 1e-7)].
   const run = async (fast: boolean, loss: string, units: number, activation: string, y: unknown) => {
     const m = new Sequential([new Dense(units, { inputDim: 1, activation, kernelInitializer: 'ones', useBias: false })]);
@@ -120,7 +131,7 @@ test('saturated probabilities: the planned step clips at the same float32 bounds
   const bceExpected = (-Math.log(1 - Math.fround(1 - 1e-7)) - Math.log(Math.fround(1e-7))) / 3;
   for (const fast of [true, false]) {
     const v = await run(fast, 'binary_crossentropy', 1, 'sigmoid', [0, 1, 1]);
-    assert.ok(Math.abs(v - bceExpected) < 1e-5, `${fast ? 'planned' : 'autograd'} bce ${v} vs ${bceExpected}`);
+    assert.ok(Math.abs(v - bceExpected) < 1e-5, `${fast ? 'replayed' : 'eager'} bce ${v} vs ${bceExpected}`);
   }
   const a = await run(true, 'sparse_categorical_crossentropy', 2, 'softmax', [1, 1, 0]);
   const b = await run(false, 'sparse_categorical_crossentropy', 2, 'softmax', [1, 1, 0]);
