@@ -15,6 +15,11 @@ import './backend/index.js'; // registers 'js' and 'wasm', selects wasm when it 
 export { Layer, registerLayer, layerFromConfig, type LayerArgs, type SymbolicShape } from './layers/layer.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Activation, Dropout, Flatten, InputLayer, Input, type DropoutArgs } from './layers/core.js';
+export { Conv1D, Conv2D, Conv3D, Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D, type ConvArgs } from './layers/conv.js';
+export { MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, type PoolingArgs, type GlobalPoolingArgs } from './layers/pooling.js';
+export { BatchNormalization, LayerNormalization, GroupNormalization, type NormalizationArgs, type BatchNormalizationArgs, type GroupNormalizationArgs } from './layers/normalization.js';
+export { Reshape, Permute, RepeatVector, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D } from './layers/reshaping.js';
+export { SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout } from './layers/noise.js';
 export { activations, getActivation } from './activations/index.js';
 export * as initializers from './initializers/index.js';
 export { getInitializer } from './initializers/index.js';

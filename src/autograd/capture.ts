@@ -60,7 +60,7 @@ export class Program {
     const keep: TapeEntry[] = [];
     for (let i = tape.length - 1; i >= 0; i--) {
       const e = tape[i];
-      if (!live.has(e.output) && !e.rule.random) continue;
+      if (!live.has(e.output) && !e.rule.effect) continue;
       keep.push(e);
       for (const x of e.inputs) live.add(x);
     }

@@ -64,10 +64,17 @@ export function recordOps<T>(into: TapeEntry[], fn: () => T): T {
   }
 }
 
+let latestPlan: Planned | null = null;
+
+/** The plan of the op run last (for ops with side outputs kept in their plan, such as batchNormTraining's statistics). */
+export function latestRunPlan(): Planned | null {
+  return latestPlan;
+}
+
 /** Run one op eagerly: plan, allocate, forward; link the output to its inputs when a gradient may be needed. */
 export function run<A>(op: string, rule: Rule<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   const shapes = inputs.map((t) => t.shape);
-  const plan = rule.plan(shapes, attrs);
+  const plan = (latestPlan = rule.plan(shapes, attrs));
   let out: Tensor;
   if (rule.view) out = new Tensor(inputs[0].data, plan.shape);
   else {

@@ -1,6 +1,7 @@
 // The kernel interface under the ops. 'js' is the portable reference; faster backends implement the same contract.
 
 import { jsBackend } from './js-backend.js';
+import type { ConvGeometry } from './conv-geometry.js';
 
 export interface Backend {
   readonly name: string;
@@ -15,6 +16,18 @@ export interface Backend {
    * m += (g − m)·c1;  v += (g² − v)·c2;  w −= alpha·m / (√v + eps). All four arrays have the same length.
    */
   adam?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void;
+  /**
+   * Optional convolution kernels, channels last: x [N, D, H, W, Cin], w [KD, KH, KW, Cin/groups, Cout] (Keras's
+   * kernel layout), y [N, OD, OH, OW, Cout], geometry from convGeometry. Outputs are overwritten. When absent,
+   * src/backend/conv.ts runs im2col/col2im on this backend's matmul; conv-reference.ts holds the oracle loops.
+   */
+  convForward?(g: ConvGeometry, x: Float32Array, w: Float32Array, y: Float32Array): void;
+  convBackpropInput?(g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
+  convBackpropFilter?(g: ConvGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  /** Optional pooling kernels (same layouts; argmax receives the flat input index of each maximum). See pool.ts. */
+  maxPoolForward?(g: ConvGeometry, x: Float32Array, y: Float32Array, argmax: Int32Array): void;
+  avgPoolForward?(g: ConvGeometry, x: Float32Array, y: Float32Array): void;
+  avgPoolBackward?(g: ConvGeometry, dy: Float32Array, dx: Float32Array): void;
 }
 
 // The reference kernels are always there, whichever modules were imported (the fast ones register in index.ts).

@@ -11,6 +11,7 @@ import { evaluate, EVALUATE_USAGE } from './commands/evaluate.js';
 import { summary, SUMMARY_USAGE } from './commands/summary.js';
 import { report, REPORT_USAGE } from './commands/report.js';
 import { tune, TUNE_USAGE } from './commands/tune.js';
+import { info, INFO_USAGE } from './commands/info.js';
 import { runTuneWorker, TUNE_WORKER_USAGE } from './tune-worker.js';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   summary: { run: summary, usage: () => SUMMARY_USAGE, about: 'layers, parameters and training data of a saved model' },
   report: { run: report, usage: () => REPORT_USAGE, about: 'HTML report of a model, a history.json or a tuning study' },
   tune: { run: tune, usage: () => TUNE_USAGE, about: 'hyperparameter search over a space.json; prints the leaderboard' },
+  info: { run: info, usage: () => INFO_USAGE, about: 'backend in use (native, wasm, js), CPU features, threads, BLAS' },
   'tune-worker': { run: runTuneWorker, usage: () => TUNE_WORKER_USAGE, about: 'run one worker of a stored tuning study (many machines can join)' },
 };
 

@@ -50,6 +50,6 @@ export async function runTuneWorker(argv: string[], ctx: CliContext = processCon
   const counts: Record<string, number> = {};
   for (const t of result.trials) counts[t.status] = (counts[t.status] ?? 0) + 1;
   const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'no trials';
-  ctx.out(`study "${studyName}": ${summary}; ${result.finished} finished during this run (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  ctx.out(`study "${studyName}": ${summary}; ${result.finished} finished during this run (${((Date.now() - t0) / 1000).toFixed(1)} s)${result.ended ? `; ${result.ended}` : ''}`);
   return 0;
 }

@@ -48,7 +48,8 @@ export function checkLayerOptions(className: string, options: object, own: reado
 }
 
 function uniqueName(className: string): string {
-  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  // Keras's to_snake_case: Conv2D → conv2d, MaxPooling2D → max_pooling2d, Conv2DTranspose → conv2d_transpose.
+  const base = className.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

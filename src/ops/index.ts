@@ -6,5 +6,8 @@ export * from './shape-ops.js';
 export * from './matmul.js';
 export * from './softmax.js';
 export * from './random.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './norm.js';
 export { opRules, type OpName } from './table.js';
 export type { Rule, Planned, Buf } from './rule.js';

@@ -20,7 +20,7 @@ interface DropoutPlan extends Planned {
 export const randomRules = {
   /** Inverted dropout: y = x·mask, mask = 1/(1 − rate) with probability 1 − rate, else 0 (one draw per element). */
   dropout: {
-    random: true,
+    effect: true,
     plan: ([shape], { rate, rng }) => ({ shape, keep: 1 - rate, rng, mask: alloc(shape.reduce((p, d) => p * d, 1)) }),
     forward: (p, [x], y) => {
       const rng = p.rng(), keep = p.keep, mask = p.mask;
@@ -33,7 +33,7 @@ export const randomRules = {
   } as Rule<{ rate: number; rng: RngSource }, DropoutPlan>,
   /** Uniform in [minval, maxval): no inputs. */
   randomUniform: {
-    random: true,
+    effect: true,
     plan: (_s, a) => a,
     forward: (p, _x, y) => {
       const rng = p.rng();
@@ -42,7 +42,7 @@ export const randomRules = {
   } as Rule<Planned & { minval: number; maxval: number; rng: RngSource }>,
   /** Normal(mean, stddev) by Box-Muller: no inputs. */
   randomNormal: {
-    random: true,
+    effect: true,
     plan: (_s, a) => a,
     forward: (p, _x, y) => {
       const rng = p.rng();

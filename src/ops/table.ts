@@ -8,6 +8,9 @@ import { softmaxRules } from './softmax.js';
 import { matmulRules } from './matmul.js';
 import { shapeRules } from './shape-ops.js';
 import { randomRules } from './random.js';
+import { convRules } from './conv.js';
+import { poolRules } from './pool.js';
+import { normRules } from './norm.js';
 import type { Rule } from './rule.js';
 
 export type OpName =
@@ -17,6 +20,9 @@ export type OpName =
   | keyof typeof softmaxRules
   | keyof typeof matmulRules
   | keyof typeof shapeRules
-  | keyof typeof randomRules;
+  | keyof typeof randomRules
+  | keyof typeof convRules
+  | keyof typeof poolRules
+  | keyof typeof normRules;
 
-export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules };
+export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules, ...convRules, ...poolRules, ...normRules };

@@ -290,3 +290,30 @@ export function valuesKey(values: HyperparameterValues): string {
   const v = paramValues(values);
   return JSON.stringify(Object.keys(v).sort().map((k) => [k, v[k]]));
 }
+
+/** Every point of the grid, lazily, conditional parameters included only where active. */
+export function* gridPoints(space: readonly ParamSpec[]): Generator<HyperparameterValues> {
+  const lists = space.map((p) => {
+    const values = gridValues(p);
+    if (values === null) {
+      throw new Error(`GridSearch: float '${p.name}' is continuous; give it a step (hp.float('${p.name}', min, max, { step })) or list values with hp.choice.`);
+    }
+    return values;
+  });
+  function* walk(i: number, values: HyperparameterValues): Generator<HyperparameterValues> {
+    if (i === space.length) {
+      yield { ...values };
+      return;
+    }
+    if (!isActive(space[i], values)) {
+      yield* walk(i + 1, values);
+      return;
+    }
+    for (const v of lists[i] as HyperparameterValue[]) {
+      values[space[i].name] = v;
+      yield* walk(i + 1, values);
+    }
+    delete values[space[i].name];
+  }
+  yield* walk(0, {});
+}

@@ -72,6 +72,13 @@ export interface StudyStorage {
   heartbeat(study: string, trialId: number): Promise<void>;
   finishTrial(study: string, trialId: number, outcome: TrialOutcome): Promise<TrialRecord>;
   getTrials(study: string): Promise<TrialRecord[]>;
+  /**
+   * Optional: keep a trial's checkpoint (its best epoch's weights, see checkpoint.ts), replacing an earlier one,
+   * atomically: a reader sees the old bytes or the new ones. Storages without it keep checkpoints in the tuner's memory.
+   */
+  saveCheckpoint?(study: string, trialId: number, data: Uint8Array): Promise<void>;
+  /** Optional: the checkpoint saved for a trial, or null when there is none. */
+  loadCheckpoint?(study: string, trialId: number): Promise<Uint8Array | null>;
   listStudies(): Promise<StudyInfo[]>;
   close(): Promise<void>;
 }

@@ -13,12 +13,12 @@ import { Rng } from '../tensor/random.js';
 import type { Direction, HyperparameterValue, HyperparameterValues, StudyStorage, TrialOutcome, TrialRecord } from './trial.js';
 import { HyperParameters } from './hyperparameters.js';
 import { type ParamSpec, type SpaceDescription, SearchSpaceError, gridValues, paramValues, sampleValue, validateSpec, valuesKey } from './space.js';
-import { type Oracle, completedByScore, score } from './oracle.js';
+import { type Oracle, type TrialBudget, RETRY_KEY, completedByScore, resumePlan, score } from './oracle.js';
 import type { Pruner } from './pruner.js';
 import { formatSummary, meanStd } from './results.js';
 import { type Rows, kFolds } from './folds.js';
-import { trialBudget } from './oracles/hyperband.js';
-import { openStorage } from './storage/index.js';
+import { BestEpoch, type WeightsCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreWeights } from './checkpoint.js';
+import { HEARTBEAT_INTERVAL_MS, STALE_AFTER_MS, openStorage, type StorageOptions } from './storage/index.js';
 import { keepAlive, runConcurrent } from './workers/concurrent.js';
 import type { ThreadTarget } from './workers/index.js';
 
@@ -56,6 +56,12 @@ export interface TunerOptions<M extends TunableModel = TunableModel> {
   studyName?: string;
   /** 'memory', a directory path, a postgresql:// URL or a StudyStorage. Default: a directory store (see storage/index.ts). */
   storage?: string | StudyStorage;
+  /**
+   * Options of the storage opened from a string `storage`: `staleAfterMs` (a running trial whose worker cannot be
+   * checked directly is abandoned after this long without a heartbeat; default 60000) and, for PostgreSQL,
+   * `retryForMs` (how long transient connection failures are retried; default 60000).
+   */
+  storageOptions?: StorageOptions;
   /**
    * Trials evaluated at the same time. Default 1. With `threads`, each runs in its own worker thread (CPU-bound
    * objectives use that many cores); without, they are interleaved async calls in this thread (for objectives that
@@ -120,7 +126,7 @@ export class Trial {
     readonly record: TrialRecord,
     readonly hyperparameters: HyperParameters,
   ) {
-    const budget = trialBudget(record.hyperparameters);
+    const budget = tuner.oracle.budget?.(record.hyperparameters);
     if (budget) {
       this.epochs = budget.epochs;
       this.initialEpoch = budget.initialEpoch;
@@ -155,7 +161,10 @@ export class Tuner<M extends TunableModel = TunableModel> {
   private readonly worker: string;
   private cache: TrialRecord[] = [];
   private models = new Map<number, M>();
-  private weights = new Map<number, unknown[]>();
+  /** Checkpoints kept here when the storage cannot keep them (no saveCheckpoint, or weights that are not tensors). */
+  private checkpoints = new Map<number, WeightsCheckpoint>();
+  /** Why the last claim found nothing to run: the maxTrials budget or the oracle (space exhausted, schedule done). */
+  private ended: 'maxTrials' | 'exhausted' | null = null;
   private lastSearch: { x: unknown; y: unknown; options: SearchOptions } | null = null;
   private explored = false;
 
@@ -224,6 +233,13 @@ export class Tuner<M extends TunableModel = TunableModel> {
   }
 
   async getTrials(): Promise<TrialRecord[]> {
+    if (!this.study && this.options.studyName !== undefined) {
+      // Reading a stored study (e.g. to get its best models in another process): no openStudy, which would create it.
+      this.cache = await (await this.storage()).getTrials(this.options.studyName);
+      this.study = this.options.studyName;
+      this.learn(this.cache);
+      return this.cache;
+    }
     if (!this.study) return [];
     this.cache = await (await this.storage()).getTrials(this.study);
     return this.cache;
@@ -252,10 +268,10 @@ export class Tuner<M extends TunableModel = TunableModel> {
     await this.openStudy('ask');
     for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
       const claimed = await this.claim();
-      if (claimed === null) throw new Error(`${this.constructor.name}.ask: study '${this.study}' is finished (${this.maxTrials === null ? 'search space exhausted' : `maxTrials ${this.maxTrials} reached or space exhausted`}).`);
+      if (claimed === null) throw new Error(`${this.constructor.name}.ask: study '${this.study}' is finished (${this.endReason()}).`);
       if (claimed !== 'wait') {
         // The evaluation happens elsewhere: keep the trial alive until tell(), so it is not taken for abandoned.
-        claimed.stopHeartbeat = keepAlive(await this.storage(), this.study!, claimed.id);
+        claimed.stopHeartbeat = keepAlive(await this.storage(), this.study!, claimed.id, this.heartbeatMs());
         return claimed;
       }
       await sleep(delay);
@@ -307,7 +323,11 @@ export class Tuner<M extends TunableModel = TunableModel> {
     return completedByScore(this.cache, this.direction).slice(0, n);
   }
 
-  /** The best n models: kept from the search when still in memory, else rebuilt and retrained as in the last search(). */
+  /**
+   * The best n models, best first, each with the weights of its trial's best epoch (the epoch that gave the trial
+   * its value, as Keras Tuner): kept from the search when still in memory, else built by the hypermodel and loaded
+   * from the trial's checkpoint in the study, else retrained as in the last search() and restored to its best epoch.
+   */
   async getBestModels(n = 1): Promise<M[]> {
     const out: M[] = [];
     for (const t of this.getBestTrials(n)) {
@@ -316,12 +336,22 @@ export class Tuner<M extends TunableModel = TunableModel> {
         out.push(kept);
         continue;
       }
-      if (!this.options.hypermodel || !this.lastSearch) throw new Error(`${this.constructor.name}.getBestModels: trial ${t.id}'s model is not in memory and there is no search() to retrain it with.`);
-      const hp = new HyperParameters({ space: this.space, values: t.hyperparameters });
+      const name = this.constructor.name;
+      if (!this.options.hypermodel) throw new Error(`${name}.getBestModels: trial ${t.id}'s model is not in memory and there is no hypermodel to rebuild it with.`);
+      const hp = new HyperParameters({ space: this.space, values: paramValues(t.hyperparameters) });
       const model = await this.options.hypermodel(hp);
+      const saved = await this.loadCheckpoint(t.id);
+      if (saved) {
+        restoreWeights(model, saved);
+        out.push(model);
+        continue;
+      }
+      if (!this.lastSearch) throw new Error(`${name}.getBestModels: trial ${t.id} has no checkpoint and its model is not in memory; run search() to retrain it.`);
       const { x, y, options } = this.lastSearch;
-      const budget = trialBudget(t.hyperparameters);
-      await model.fit(x, y, { ...options, epochs: budget?.epochs ?? options.epochs ?? 1, verbose: options.verbose ?? 0 });
+      const { callbacks = [], epochs, verbose, ...rest } = options;
+      const best = new BestEpoch(this.objectiveName(), this.direction, model);
+      await model.fit(x, y, { ...rest, epochs: this.oracle.budget?.(t.hyperparameters)?.epochs ?? epochs ?? 1, verbose: verbose ?? 0, callbacks: [...callbacks, best] });
+      best.restore();
       out.push(model);
     }
     return out;
@@ -376,8 +406,13 @@ export class Tuner<M extends TunableModel = TunableModel> {
     await storage.close();
   }
 
+  /** Heartbeats renew a running trial's lease several times within staleAfterMs. */
+  private heartbeatMs(): number {
+    return Math.min(HEARTBEAT_INTERVAL_MS, (this.options.storageOptions?.staleAfterMs ?? STALE_AFTER_MS) / 4);
+  }
+
   private storage(): Promise<StudyStorage> {
-    this.storagePromise ??= openStorage(this.options.storage);
+    this.storagePromise ??= openStorage(this.options.storage, this.options.storageOptions);
     return this.storagePromise;
   }
 
@@ -422,13 +457,20 @@ export class Tuner<M extends TunableModel = TunableModel> {
     const storage = await this.storage();
     const record = await storage.claimTrial(this.study!, this.worker, (trials) => {
       this.learn(trials); // definitions other trials declared while running (define-by-run, other workers, a past run)
+      // An abandoned trial is re-run once, first; the oracle and maxTrials see the trials without the superseded ones.
+      const { retry, live } = resumePlan(trials);
+      if (retry) return { ...retry.hyperparameters, [RETRY_KEY]: retry.id };
       const max = this.maxTrials;
-      if (max !== null && trials.length >= max) return null;
-      const proposal = this.oracle.propose({ space: this.space, trials, direction: this.direction, rng: new Rng(mix(this.seed, trials.length)) });
+      if (max !== null && live.length >= max) {
+        this.ended = 'maxTrials';
+        return null;
+      }
+      const proposal = this.oracle.propose({ space: this.space, trials: live, direction: this.direction, rng: new Rng(mix(this.seed, live.length)) });
       if (proposal === 'wait') {
         waiting = true;
         return null;
       }
+      if (proposal === null) this.ended = 'exhausted';
       return proposal;
     });
     if (!record) return waiting ? 'wait' : null;
@@ -436,6 +478,15 @@ export class Tuner<M extends TunableModel = TunableModel> {
     const resolver = (spec: ParamSpec): HyperparameterValue => (this.oracle.sampleNew ? this.oracle.sampleNew(spec, rng) : sampleValue(spec, rng));
     const hp = new HyperParameters({ space: this.space, values: record.hyperparameters, resolver });
     return new Trial(this as unknown as Tuner<TunableModel>, record, hp);
+  }
+
+  /** Which of the two ended the study: its maxTrials budget, or the oracle (space exhausted, schedule complete). */
+  endReason(): string {
+    const done = resumePlan(this.cache).live.length;
+    const ended = this.ended ?? (this.maxTrials !== null && done >= this.maxTrials ? 'maxTrials' : 'exhausted'); // (threads claimed)
+    if (ended === 'maxTrials') return `maxTrials ${this.maxTrials} reached`;
+    const space = this.oracle.budget ? 'the schedule is complete' : 'the search space is exhausted';
+    return `${space} after ${done} trials${this.maxTrials !== null ? ` (maxTrials ${this.maxTrials} not reached)` : ''}`;
   }
 
   /** Record the outcome, learn parameters the trial declared, and print a line. */
@@ -454,13 +505,13 @@ export class Tuner<M extends TunableModel = TunableModel> {
     } catch (e) {
       // Another worker may have declared this trial abandoned (e.g. its heartbeat stalled behind a long synchronous
       // evaluation): keep the stored verdict and go on with the search.
-      const stored = (await storage.getTrials(this.study!)).find((t) => t.id === trial.id);
-      if (!stored || stored.status === 'running') throw e;
+      const stored = (await storage.getTrials(this.study!).catch(() => [] as TrialRecord[])).find((t) => t.id === trial.id);
+      if (!stored || stored.status === 'running') throw e; // e.g. the storage gave up: its error says what was not stored
       if ((this.options.verbose ?? 1) > 0) console.warn(`trial ${trial.id} was already ${stored.status} (${stored.error ?? 'no error'}); its result is dropped`);
       record = stored;
     }
     this.cache = await storage.getTrials(this.study!);
-    if ((this.options.verbose ?? 1) > 0) console.log(trialLine(record, this.cache.filter((t) => t.status !== 'running').length, this.maxTrials));
+    if ((this.options.verbose ?? 1) > 0) console.log(trialLine(record, resumePlan(this.cache).live.filter((t) => t.status !== 'running').length, this.maxTrials));
     return record;
   }
 
@@ -499,7 +550,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
         return true;
       }
       delays.delete(slot);
-      const stop = keepAlive(storage, this.study!, trial.id);
+      const stop = keepAlive(storage, this.study!, trial.id, this.heartbeatMs());
       const studyParams = new Set(trial.hyperparameters.space.map((p) => p.name)); // known before the trial ran
       let outcome: TrialOutcome;
       let abort: unknown = null;
@@ -524,6 +575,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
       return true;
     });
     await this.getTrials();
+    if ((this.options.verbose ?? 1) > 0 && this.ended) console.log(`study '${this.study}' finished: ${this.endReason()}`);
   }
 
   /** `n` worker threads run the same study (same tuner class, options and seed) against this tuner's storage. */
@@ -557,29 +609,30 @@ export class Tuner<M extends TunableModel = TunableModel> {
 
   private async evaluateModel(trial: Trial, hypermodel: HyperModel<M>, x: unknown, y: unknown, options: SearchOptions, folds: ReturnType<typeof kFolds> | null): Promise<TrialOutcome> {
     const name = this.objectiveName();
-    const budget = trialBudget(trial.record.hyperparameters);
+    const budget = this.oracle.budget?.(trial.record.hyperparameters) ?? null;
     const runs = folds ?? Array.from({ length: this.executionsPerTrial }, () => null);
     const values: number[] = [];
     let history: Record<string, number[]> | undefined;
     const { callbacks = [], epochs, verbose, ...rest } = options;
+    // A continued trial (Hyperband) starts from its parent's best epoch, read from the parent's checkpoint.
+    const parent = budget?.parent !== null && budget?.parent !== undefined ? await this.loadCheckpoint(budget.parent) : null;
     for (let i = 0; i < runs.length; i++) {
       const fold = runs[i];
       const model = await hypermodel(trial.hyperparameters);
       if (!model || typeof model.fit !== 'function') throw new TunerConfigError(`hypermodel must return a compiled model with fit(), got ${typeof model}.`);
       let initialEpoch = 0;
-      const parentWeights = budget?.parent !== null && budget?.parent !== undefined ? this.weights.get(budget.parent) : undefined;
-      if (parentWeights && model.setWeights) {
-        model.setWeights(parentWeights as never);
+      if (parent && model.setWeights) {
+        restoreWeights(model, parent);
         initialEpoch = budget!.initialEpoch;
-        if (i === runs.length - 1) this.weights.delete(budget!.parent!); // a trial is continued once
       }
       const reporter = i === 0 ? new ObjectiveReporter(trial, name, model) : null;
+      const best = new BestEpoch(name, this.direction, model);
       const fitOptions: Record<string, unknown> = {
         ...rest,
         epochs: budget?.epochs ?? epochs ?? 1,
         initialEpoch,
         verbose: verbose ?? 0,
-        callbacks: reporter ? [...callbacks, reporter] : [...callbacks],
+        callbacks: [...callbacks, ...(reporter ? [reporter] : []), best],
         ...(fold ? { validationData: [fold.xVal, fold.yVal] } : {}),
       };
       const h = await model.fit(fold ? fold.xTrain : x, fold ? fold.yTrain : y, fitOptions);
@@ -592,14 +645,33 @@ export class Tuner<M extends TunableModel = TunableModel> {
       const finite = series.filter((v) => Number.isFinite(v));
       if (finite.length === 0) throw new Error(`objective '${name}' was ${series.join(', ')} in every epoch`);
       values.push(finite.reduce((b, v) => (score(v, this.direction) < score(b, this.direction) ? v : b)));
-      if (i === runs.length - 1) this.keep(trial.id, model, meanStd(values).mean, budget !== null);
+      // The model handed back is the one that was scored: its best epoch's weights (Keras Tuner's SaveBestEpoch).
+      const checkpoint = best.restore();
+      if (i === runs.length - 1) {
+        if (checkpoint) await this.saveCheckpoint(trial.id, checkpoint);
+        this.keep(trial.id, model, meanStd(values).mean);
+      }
     }
     return { status: 'complete', value: meanStd(values).mean, ...(values.length > 1 ? { values } : {}), ...(history ? { history } : {}) };
   }
 
-  /** Keep the model if it is among the best keepModels so far; Hyperband also keeps weights to continue trials. */
-  private keep(id: number, model: M, value: number, hyperband: boolean): void {
-    if (hyperband && model.getWeights) this.weights.set(id, model.getWeights());
+  /** Store a trial's checkpoint with the study (or here, when the storage cannot keep one and a later trial may need it). */
+  private async saveCheckpoint(id: number, checkpoint: WeightsCheckpoint): Promise<void> {
+    const storage = await this.storage();
+    const bytes = storage.saveCheckpoint ? encodeCheckpoint(checkpoint) : null;
+    if (bytes) await storage.saveCheckpoint!(this.study!, id, bytes);
+    else if (this.oracle.budget) this.checkpoints.set(id, checkpoint);
+  }
+
+  private async loadCheckpoint(id: number): Promise<WeightsCheckpoint | null> {
+    const storage = await this.storage();
+    const bytes = storage.loadCheckpoint ? await storage.loadCheckpoint(this.study!, id) : null;
+    if (bytes) return decodeCheckpoint(bytes, `checkpoint of trial ${id} of study '${this.study}'`);
+    return this.checkpoints.get(id) ?? null;
+  }
+
+  /** Keep the model if it is among the best keepModels so far. */
+  private keep(id: number, model: M, value: number): void {
     const limit = this.options.keepModels ?? 3;
     if (limit === 0) return;
     this.models.set(id, model);

@@ -88,8 +88,8 @@ test('missing shard, truncated shard, shard too long, manifest/shard size mismat
 
 test('unknown layer class, weight shape mismatch, missing weight', async () => {
   let dir = await savedDir();
-  foreign(dir, (j) => (j.modelTopology.model_config.config.layers[1].class_name = 'Conv2D'));
-  await assert.rejects(loadModel(dir), /model\.json: unknown layer class 'Conv2D' \(layer 1\)\. Supported: .*Dense/);
+  foreign(dir, (j) => (j.modelTopology.model_config.config.layers[1].class_name = 'Conv4D'));
+  await assert.rejects(loadModel(dir), /model\.json: unknown layer class 'Conv4D' \(layer 1\)\. Supported: .*Dense/);
 
   // Manifest says [2, 3] for the kernel, the config says 4 units: [2, 4] expected. Bytes adjusted so the size check passes.
   dir = await savedDir();

@@ -2,7 +2,7 @@
 // rounding, for every loss, activation, regularizer and layer arrangement: both run the same op rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Dense, Dropout, Activation, Flatten, SGD, Adam, setSeed, Rng, losses, ops, layerFromConfig, type Loss, type Tensor } from '../../src/index.js';
+import { Sequential, Dense, Dropout, Activation, Flatten, SGD, Adam, setSeed, Rng, losses, ops, layerFromConfig, Conv2D, BatchNormalization, MaxPooling2D, GaussianNoise, SpatialDropout2D, type Loss, type Tensor } from '../../src/index.js';
 
 function data(n: number, classes: number, seed: number): { x: number[][]; yBin: number[]; ySparse: number[]; yOneHot: number[][]; yReg: number[][] } {
   const rng = new Rng(seed);
@@ -136,4 +136,29 @@ test('saturated probabilities: replayed steps clip at the same float32 bounds as
   const a = await run(true, 'sparse_categorical_crossentropy', 2, 'softmax', [1, 1, 0]);
   const b = await run(false, 'sparse_categorical_crossentropy', 2, 'softmax', [1, 1, 0]);
   assert.ok(Math.abs(a - b) < 1e-5 * Math.max(1, Math.abs(b)), `scce ${a} vs ${b}`);
+});
+
+test('replayed steps equal eager steps for a convnet with BatchNormalization (moving statistics), pooling and noise layers', async () => {
+  const rng = new Rng(9);
+  const x = Array.from({ length: 10 }, () => Array.from({ length: 6 }, () => Array.from({ length: 6 }, () => [rng.normal(), rng.normal()])));
+  const y = x.map((s) => (s[1][2][0] + s[4][3][1] > 0 ? 1 : 0));
+  const run = async (fast: boolean) => {
+    setSeed(21);
+    const model = new Sequential([
+      new Conv2D({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2], activation: 'relu' }),
+      new BatchNormalization(),
+      new MaxPooling2D({ poolSize: 2 }),
+      new GaussianNoise(0.1),
+      new SpatialDropout2D(0.3),
+      new Flatten(),
+      new Dense(1, { activation: 'sigmoid' }),
+    ]);
+    model.fastPath = fast;
+    model.compile({ loss: 'binary_crossentropy', optimizer: new Adam({ learningRate: 0.02 }) });
+    const h = await model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
+    return { h: h.history, w: model.getWeights().map((t) => Array.from(t.data)) };
+  };
+  const a = await run(true), b = await run(false);
+  assertClose(a.w, b.w, 1e-4, 'convnet'); // includes the moving mean and variance
+  a.h.loss.forEach((v, i) => assert.ok(Math.abs(v - b.h.loss[i]) < 1e-4, `loss ${i}: ${v} vs ${b.h.loss[i]}`));
 });

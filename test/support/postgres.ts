@@ -40,6 +40,10 @@ export interface PostgresServer {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** Shut the server down (`pg_ctl stop -m fast`: sessions get 57P01), keeping its data, to test clients' retries. */
+  down(): Promise<void>;
+  /** Start it again on the same port, after down(). */
+  up(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -70,9 +74,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
   const data = path.join(dir, 'data');
   const port = await freePort();
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=50`;
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=50`;
     run('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '30', 'start']);
   } catch (e) {
     const log = fs.existsSync(path.join(dir, 'log')) ? fs.readFileSync(path.join(dir, 'log'), 'utf8') : '';
@@ -92,6 +96,12 @@ export async function startPostgres(): Promise<PostgresServer> {
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    },
+    async down() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async up() {
+      run('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '30', 'start']);
     },
   };
 }

@@ -1,7 +1,10 @@
-// Crash safety: a worker process (`descent tune-worker`) runs a grid study, is killed with SIGKILL after some trials
-// completed, and then: every trial it reported complete is still stored with its value, and re-running the same
-// worker resumes the study (more trials, every grid point covered, no completed grid point run twice).
-// Run on the directory store and on a real PostgreSQL server (skipped with an install hint without one).
+// Crash-resume for every algorithm (issue 11): a worker process (`descent tune-worker`, Keras Tuner style search of
+// a tiny model) is killed with SIGKILL at random moments, three times, and resumed; the study then ends as an
+// uninterrupted run of the same seed does: the same number of completed trials and, for Hyperband, the same
+// brackets; no configuration evaluated twice beyond the one re-run of an abandoned trial; every trial reported
+// complete before a kill still stored with its value; and the best trial's saved model (its checkpoint, read by
+// another tuner) scores the value the study reports. On the directory store and on a real PostgreSQL server
+// (skipped with an install hint without one).
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,49 +15,45 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStorage } from '../../src/tuner/storage/index.js';
 import type { TrialRecord } from '../../src/tuner/trial.js';
+import type { Tuner, TunerOptions } from '../../src/tuner/tuner.js';
+import { TUNER_CLASSES } from '../../src/tuner/workers/run.js';
+import { paramValues, valuesKey } from '../../src/tuner/space.js';
+import { Rng } from '../../src/tensor/random.js';
+import type { Sequential } from '../../src/models/sequential.js';
 import { postgresSkip, startPostgres, type PostgresServer } from '../support/postgres.js';
-import { GRID } from './crash-objective.js';
+import { VALIDATION, data, hypermodel } from './crash-objective.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const OBJECTIVE = fileURLToPath(new URL('./crash-objective.js', import.meta.url));
-const SPACE = { format: 'descent.space/1', params: [{ type: 'int', name: 'x', min: 0, max: GRID - 1, step: null, sampling: 'linear', default: 0, conditions: [] }] };
-const expected = (x: number) => (x - 7) ** 2; // the objective, computed here independently
+
+/** Each algorithm with its options: 10 trials of the 14-point space, the whole grid, or Hyperband's 12 trials. */
+const ALGORITHMS: [string, Record<string, unknown>][] = [
+  ['GridSearch', {}],
+  ['RandomSearch', { maxTrials: 10 }],
+  ['BayesianOptimization', { maxTrials: 10, numInitialPoints: 3, candidates: 100 }],
+  ['TPESearch', { maxTrials: 10, numInitialPoints: 3 }],
+  ['Hyperband', { maxEpochs: 9, factor: 3 }],
+];
 
 let tmp = '';
-let pg: PostgresServer | null = null;
 
-function writeSpec(storage: string, studyName: string): string {
-  const file = path.join(tmp, `${studyName}.json`);
-  fs.writeFileSync(file, JSON.stringify({
-    module: OBJECTIVE, objective: 'objective', tuner: 'GridSearch',
-    options: { verbose: 0, hyperparameters: SPACE }, studyName, storage,
-  }));
-  return file;
-}
+interface Reported { trial: number; status: string; value: number }
 
-interface Reported { id: number; x: number; value: number }
-
-/** Run a worker; with killAfter, SIGKILL it once it has reported that many complete trials. */
-function runWorker(spec: string, sleepMs: number, killAfter?: number): Promise<{ code: number | null; signal: string | null; reported: Reported[]; stderr: string }> {
+/** Run a worker; with killAt = [n, ms], SIGKILL it ms after it has reported n stored trials. */
+function runWorker(spec: string, killAt?: [number, number]): Promise<{ signal: string | null; code: number | null; reported: Reported[]; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'tune-worker', spec, '--json'], {
-      env: { ...process.env, CRASH_SLEEP_MS: String(sleepMs) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [CLI, 'tune-worker', spec, '--json'], { env: { ...process.env, CRASH_SLEEP_MS: '40' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const reported: Reported[] = [];
-    let buf = '', stderr = '';
+    let buf = '', stderr = '', armed = false;
     child.stdout.on('data', (d) => {
       buf += d;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
+      for (let nl; (nl = buf.indexOf('\n')) >= 0; buf = buf.slice(nl + 1)) {
         const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        // --json: {"trial":3,"status":"complete","value":16,"hyperparameters":{"x":3}}, printed once stored
-        if (line.startsWith('{')) {
-          const t = JSON.parse(line) as { trial: number; status: string; value: number; hyperparameters: { x: number } };
-          if (t.status === 'complete') reported.push({ id: t.trial, value: t.value, x: t.hyperparameters.x });
-        }
-        if (killAfter !== undefined && reported.length >= killAfter && !child.killed) child.kill('SIGKILL');
+        if (line.startsWith('{')) reported.push(JSON.parse(line) as Reported); // printed once stored
+      }
+      if (killAt && !armed && reported.length >= killAt[0]) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), killAt[1]);
       }
     });
     child.stderr.on('data', (d) => (stderr += d));
@@ -72,63 +71,91 @@ async function trialsOf(storage: string, study: string): Promise<TrialRecord[]> 
   }
 }
 
-async function crashAndResume(storage: string, study: string): Promise<void> {
-  const spec = writeSpec(storage, study);
-  const killed = await runWorker(spec, 40, 5);
-  assert.equal(killed.signal, 'SIGKILL', `worker should have been killed (exit code ${killed.code}, ${killed.reported.length} reported); stderr: ${killed.stderr}`);
-  assert.ok(killed.reported.length >= 5);
+const bracketOf = (t: TrialRecord) => `${t.hyperparameters['tuner/bracket']}/${t.hyperparameters['tuner/round']}/${t.hyperparameters['tuner/epochs']}`;
 
-  const afterKill = await trialsOf(storage, study);
-  assert.ok(afterKill.length < GRID, 'killed before the grid was done');
-  for (const r of killed.reported) {
-    const t = afterKill[r.id];
-    assert.ok(t, `trial ${r.id} reported complete is stored`);
-    assert.equal(t.status, 'complete');
-    assert.equal(t.hyperparameters.x, r.x);
-    assert.equal(t.value, expected(r.x));
+async function crashAndResume(tunerName: string, extra: Record<string, unknown>, storage: string, seed: number): Promise<void> {
+  const study = `crash-${tunerName}`;
+  const options = { ...extra, seed: 3, verbose: 0 };
+  const spec = path.join(tmp, `${study}-${seed}.json`);
+  fs.writeFileSync(spec, JSON.stringify({ module: OBJECTIVE, hypermodel: 'hypermodel', data: 'data', tuner: tunerName, options, studyName: study, storage }));
+  const Cls = TUNER_CLASSES[tunerName] as new (o: TunerOptions) => Tuner;
+
+  // The uninterrupted run of the same seed, in memory.
+  const reference = new Cls({ ...options, hypermodel: hypermodel as TunerOptions['hypermodel'], storage: 'memory' });
+  const { x, y, ...searchOptions } = data();
+  await reference.search(x, y, searchOptions);
+  const refComplete = reference.trials.filter((t) => t.status === 'complete');
+
+  // Three kills at random moments (after 1-3 stored trials of that run, then 0-60 ms), then a run to the end.
+  const rng = new Rng(seed);
+  const reported: Reported[] = [];
+  let kills = 0;
+  for (let i = 0; i < 3; i++) {
+    const run = await runWorker(spec, [1 + rng.int(3), rng.int(60)]);
+    reported.push(...run.reported);
+    if (run.signal !== 'SIGKILL') {
+      assert.equal(run.code, 0, run.stderr);
+      break; // the study finished before the kill
+    }
+    kills++;
+    const stored = await trialsOf(storage, study);
+    for (const r of run.reported) assert.equal(stored[r.trial].value, r.value, `trial ${r.trial} reported ${r.status} is stored with its value`);
+    assert.ok(stored.filter((t) => t.status === 'running').length <= 1, 'at most the trial in flight is left running');
   }
-  assert.ok(afterKill.filter((t) => t.status === 'running').length <= 1, 'at most the trial in flight is left running');
+  assert.ok(kills >= 1, 'at least one kill landed mid-study');
+  const last = await runWorker(spec);
+  assert.equal(last.code, 0, last.stderr);
+  reported.push(...last.reported);
 
-  const resumed = await runWorker(spec, 2);
-  assert.equal(resumed.code, 0, resumed.stderr);
   const final = await trialsOf(storage, study);
-  assert.ok(final.length > afterKill.length, 'the re-run added trials');
-  for (const before of afterKill.filter((t) => t.status === 'complete')) {
-    assert.deepEqual(final[before.id], before, `completed trial ${before.id} unchanged`);
-  }
   const complete = final.filter((t) => t.status === 'complete');
-  const xs = complete.map((t) => t.hyperparameters.x as number);
-  assert.equal(new Set(xs).size, xs.length, 'no grid point completed twice');
-  assert.deepEqual([...xs].sort((a, b) => a - b), Array.from({ length: GRID }, (_, i) => i), 'the killed trial\'s point was re-run: no hole in the grid');
-  for (const t of complete) assert.equal(t.value, expected(t.hyperparameters.x as number));
-  assert.deepEqual([...new Set(final.map((t) => t.hyperparameters.x))].sort((a, b) => (a as number) - (b as number)),
-    Array.from({ length: GRID }, (_, i) => i), 'every grid point was tried');
-  for (const t of final.filter((t) => t.status !== 'complete')) {
+  assert.equal(complete.length, refComplete.length, `${tunerName}: as many completed trials as the uninterrupted run`);
+  if (tunerName === 'Hyperband') assert.deepEqual(complete.map(bracketOf).sort(), refComplete.map(bracketOf).sort(), 'the same brackets');
+  const configs = complete.map((t) => `${t.hyperparameters['tuner/epochs'] ?? ''}/${t.hyperparameters['tuner/bracket'] ?? ''}${valuesKey(t.hyperparameters)}`);
+  assert.equal(new Set(configs).size, configs.length, 'no configuration completed twice');
+  for (const t of final.filter((u) => u.status !== 'complete')) {
     assert.equal(t.status, 'failed');
-    assert.match(t.error ?? '', /^abandoned: worker .* is no longer running/, 'only the killed trial failed, as abandoned');
+    assert.match(t.error ?? '', /^abandoned: worker .* \(pid \d+ on .*\) is no longer running$/);
+    const retry = final.find((u) => u.hyperparameters['tuner/retry_of'] === t.id);
+    assert.ok(retry && retry.status === 'complete', `abandoned trial ${t.id} was re-run once`);
+    assert.deepEqual(paramValues(retry.hyperparameters), paramValues(t.hyperparameters));
   }
-  assert.ok(final.length - complete.length <= 1);
+  for (const r of reported) assert.equal(final[r.trial].value, r.value);
+
+  // The best trial's saved model, rebuilt by another tuner from the study, scores the reported value.
+  const reader = new Cls({ hypermodel: hypermodel as TunerOptions['hypermodel'], storage, studyName: study, verbose: 0 });
+  await reader.getTrials();
+  const [best] = reader.getBestTrials(1);
+  const [model] = (await reader.getBestModels(1)) as unknown as Sequential[];
+  await reader.close();
+  const scored = Number(await model.evaluate(VALIDATION[0], VALIDATION[1], { batchSize: 40 }));
+  assert.ok(Math.abs(scored - best.value!) < 1e-5, `best trial ${best.id}: saved model scores ${scored}, reported ${best.value}`);
 }
 
-describe('crash safety (kill -9 of a tune worker)', () => {
+describe('crash-resume of every algorithm (kill -9 of a tune worker, three times)', () => {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-crash-'));
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('directory store: completed trials survive SIGKILL and the study resumes', async () => {
-    await crashAndResume(path.join(tmp, 'studies'), 'crash-dir');
-  });
+  for (const [i, [name, extra]] of ALGORITHMS.entries()) {
+    it(`directory store: ${name}`, async () => {
+      await crashAndResume(name, extra, path.join(tmp, 'studies'), 100 + i);
+    });
+  }
 
   describe('postgres', { skip: postgresSkip() }, () => {
+    let pg: PostgresServer | null = null;
     before(async () => {
       pg = await startPostgres();
     });
     after(async () => {
       await pg?.stop();
     });
-    it('postgres store: completed trials survive SIGKILL and the study resumes', async () => {
-      await crashAndResume(pg!.url, 'crash-pg');
-    });
+    for (const [i, [name, extra]] of ALGORITHMS.entries()) {
+      it(`postgres store: ${name}`, async () => {
+        await crashAndResume(name, extra, pg!.url, 200 + i);
+      });
+    }
   });
 });

@@ -64,7 +64,8 @@ test('trial numbers start at 0 in the per-trial lines, resultsSummary and the re
     console.log = log;
   }
   assert.deepEqual(tuner.trials.map((t) => t.id), [0, 1, 2]);
-  assert.equal(lines.length, 3);
+  assert.equal(lines.length, 4);
+  assert.match(lines.pop()!, /^study 'random-[0-9a-f]+' finished: maxTrials 3 reached$/);
   assert.match(lines[0], /^\[1\/3\] trial 1 complete/);
   lines.forEach((l, i) => {
     const m = l.match(/^\[(\d)\/3\] trial (\d) complete value=(\d+) /);

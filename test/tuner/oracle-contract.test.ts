@@ -95,3 +95,22 @@ test('oracle contract: the grid is exhausted after exactly its size', () => {
   assert.equal(trials.length, 4 * 4 * (1 + 4) * 2);
   assert.equal(new Set(trials.map((t) => valuesKey(t.hyperparameters))).size, trials.length);
 });
+
+test('oracle contract: every sampler covers a finite space completely before it says exhausted', () => {
+  // 6 × 6 = 36 points: once collisions are frequent, samplers draw from the points left (issue 11: TPE stopped at 35).
+  const small = new HyperParameters();
+  small.int('a', 0, 5);
+  small.int('b', 0, 5);
+  for (const [name, make] of ORACLES.filter(([n]) => n !== 'hyperband')) {
+    const oracle = make();
+    const trials: TrialRecord[] = [];
+    for (let i = 0; i < 100; i++) {
+      const v = oracle.propose({ space: small.space, trials: [...trials], direction: 'minimize', rng: new Rng(i) });
+      if (v === null) break;
+      const p = v as HyperparameterValues;
+      trials.push({ id: i, study: 's', hyperparameters: p, status: 'complete', value: ((p.a as number) - 2) ** 2 + (p.b as number), intermediate: [], startedAt: 0 });
+    }
+    assert.equal(trials.length, 36, name);
+    assert.equal(new Set(trials.map((t) => valuesKey(t.hyperparameters))).size, 36, `${name}: no point twice`);
+  }
+});

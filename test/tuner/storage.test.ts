@@ -191,6 +191,24 @@ for (const kind of STORAGES) {
       }
     });
 
+    it('keeps one checkpoint per trial (replaced by a later save; null when none; an unknown trial is an error)', async () => {
+      const name = fresh('checkpoint');
+      await s.openStudy(name, 'minimize', SPACE);
+      const t = (await s.claimTrial(name, 'w', () => ({ n: 1 })))!;
+      assert.equal(await s.loadCheckpoint!(name, t.id), null);
+      await s.saveCheckpoint!(name, t.id, Uint8Array.from([1, 2, 3]));
+      await s.saveCheckpoint!(name, t.id, Uint8Array.from([4, 5, 6, 7]));
+      assert.deepEqual(Array.from((await s.loadCheckpoint!(name, t.id))!), [4, 5, 6, 7]);
+      await assert.rejects(s.saveCheckpoint!(name, 99, Uint8Array.from([1])), /has no trial 99/);
+      if (!kind.shared) return;
+      const other = await kind.open();
+      try {
+        assert.deepEqual(Array.from((await other.loadCheckpoint!(name, t.id))!), [4, 5, 6, 7], 'another process reads it');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('lists studies', async () => {
       const names = [fresh('list'), fresh('list')];
       for (const n of names) await s.openStudy(n, 'minimize', { n });

@@ -328,7 +328,7 @@ test('search(): a hypermodel or fit that throws fails that trial only; searchSpa
   assert.equal(tuner.searchSpaceSummary(false), 'Search space summary: 1 parameters\nunits (choice): [1,2,3], default 1');
 });
 
-test('a trial another worker declared abandoned keeps that verdict; the search goes on', async () => {
+test('a trial another worker declared abandoned keeps that verdict, is re-run once, and does not count against maxTrials', async () => {
   const storage = new MemoryStorage();
   const tuner = new RandomSearch({ ...quiet, storage, studyName: 'abandon', maxTrials: 3, seed: 1 });
   await tuner.optimize(async (hp, trial) => {
@@ -337,6 +337,7 @@ test('a trial another worker declared abandoned keeps that verdict; the search g
     if (trial.id === 1) await storage.finishTrial('abandon', 1, { status: 'failed', error: 'abandoned: no heartbeat' });
     return x;
   });
-  assert.deepEqual(tuner.trials.map((t) => t.status), ['complete', 'failed', 'complete']);
+  assert.deepEqual(tuner.trials.map((t) => t.status), ['complete', 'failed', 'complete', 'complete']);
   assert.equal(tuner.trials[1].error, 'abandoned: no heartbeat');
+  assert.deepEqual(tuner.trials[2].hyperparameters, { ...tuner.trials[1].hyperparameters, 'tuner/retry_of': 1 });
 });

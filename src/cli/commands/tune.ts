@@ -139,6 +139,7 @@ export async function tune(argv: string[], ctx: CliContext): Promise<number> {
   ctx.out(tuner.resultsSummary(10, false));
   const best = tuner.getBestTrials(1)[0];
   if (!best) throw new Error(`No trial of study '${studyName}' completed; see the errors above.`);
+  if (!quiet) ctx.out(`Study '${studyName}' finished: ${tuner.endReason()}.`);
   ctx.out(`Best: trial ${best.id}, ${objective} ${Number((best.value as number).toPrecision(6))} with ${JSON.stringify(Object.fromEntries(Object.entries(best.hyperparameters).filter(([k]) => !k.startsWith('tuner/'))))}`);
 
   let metrics: Record<string, number> | undefined;

@@ -9,7 +9,7 @@
 
 import type { HyperparameterValue, HyperparameterValues } from '../trial.js';
 import { paramValues } from '../space.js';
-import { type Oracle, type ProposeContext, type Proposal, randomUnseen, score, seenKeys } from '../oracle.js';
+import { type Oracle, type ProposeContext, type Proposal, type TrialBudget, randomUnseen, score, seenKeys } from '../oracle.js';
 
 export interface HyperbandOptions {
   /** Epochs of the longest-trained models (R). Default 100, as Keras Tuner. */
@@ -53,6 +53,11 @@ export class HyperbandOracle implements Oracle {
     return Math.ceil(this.maxEpochs / this.factor ** (s - r) - 1e-9);
   }
 
+  /** A trial's epochs, its start epoch and the trial it continues, from the values it carries (see the header). */
+  budget(values: HyperparameterValues): TrialBudget | null {
+    return trialBudget(values);
+  }
+
   propose({ space, trials, direction, rng }: ProposeContext): Proposal {
     const at = (it: number, s: number, r: number) =>
       trials.filter((t) => t.hyperparameters['tuner/iteration'] === it && t.hyperparameters['tuner/bracket'] === s && t.hyperparameters['tuner/round'] === r);
@@ -82,7 +87,7 @@ export class HyperbandOracle implements Oracle {
 }
 
 /** The budget a Hyperband trial carries, or null for trials of other tuners. */
-export function trialBudget(values: HyperparameterValues): { epochs: number; initialEpoch: number; parent: number | null } | null {
+export function trialBudget(values: HyperparameterValues): TrialBudget | null {
   const e = values['tuner/epochs'];
   if (typeof e !== 'number') return null;
   const parent: HyperparameterValue | undefined = values['tuner/trial_id'];

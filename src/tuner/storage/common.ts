@@ -1,17 +1,20 @@
 // What every storage shares: name checks, canonical JSON of a search space, the space difference named in
-// errors, non-finite number encoding for JSON, and the rule that says a running trial was abandoned.
+// errors, non-finite number encoding for JSON, and the rule that says a running trial was abandoned (liveness).
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Direction, HyperparameterValues, StudyInfo, TrialOutcome, TrialRecord, TrialStatus } from '../trial.js';
 
 /** A running trial whose worker gave no sign of life (start, heartbeat, intermediate value) for this long is abandoned. */
 export const STALE_AFTER_MS = 60_000;
-/** How often a runner should call heartbeat() while a trial runs (keepAlive() does it). */
+/** How often a runner should call heartbeat() while a trial runs (keepAlive() does it; more often if staleAfterMs is short). */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 export interface StorageOptions {
   /** Milliseconds without a sign of life after which a running trial counts as abandoned. Default STALE_AFTER_MS. */
   staleAfterMs?: number;
+  /** PostgreSQL: how long transient failures (connection refused or reset, server restarting) are retried. Default 60000. */
+  retryForMs?: number;
 }
 
 export function checkStudyName(name: unknown, where: string): asserts name is string {
@@ -109,34 +112,68 @@ export function fromJson<T = unknown>(text: string): T {
   return JSON.parse(text, (_k, v) => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v)) as T;
 }
 
-/** The identity of this process, stored with each claim so that a claimer on the same host can tell a dead worker at once. */
+/** The host and pid of this process, stored with each claim (shown in messages). */
 export const HOST = os.hostname();
 export const PID = process.pid;
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
-
+/**
+ * Who runs a trial, as stored with its claim: host and pid for messages, and `process`, the identity that makes a
+ * pid checkable: "<boot id>/<pid namespace>/<pid>/<start time>" (Linux /proc), or absent where it cannot be known.
+ */
 export interface Liveness {
   host?: string;
   pid?: number;
+  process?: string;
 }
 
+/** Start time (clock ticks since boot) of a pid in this namespace's /proc, or null if no live process has it. */
+function processStart(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+    if (fields[0] === 'Z' || fields[0] === 'X') return null; // exited, not yet reaped
+    return fields[19]; // field 22: starttime
+  } catch {
+    return null;
+  }
+}
+
+function selfIdentity(): string | null {
+  try {
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const ns = fs.readlinkSync('/proc/self/ns/pid'); // e.g. pid:[4026531836]
+    // /proc must be this PID namespace's (not so after `unshare --pid` without --mount-proc): its pids are ours.
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    if (Number(stat.slice(0, stat.indexOf(' '))) !== process.pid) return null;
+    const start = processStart(process.pid);
+    return start === null ? null : `${boot}/${ns}/${process.pid}/${start}`;
+  } catch {
+    return null; // not Linux, or /proc hidden: liveness by heartbeats only
+  }
+}
+
+/** This process's identity (see Liveness.process), or undefined where pids cannot be checked. */
+export const PROCESS = selfIdentity() ?? undefined;
+
 /**
- * Why a running trial counts as abandoned, or null if it may still be alive. A worker that is another process on
- * this host is judged by its pid alone (dead: abandoned at once; alive: never, however long a synchronous objective
- * blocks its timers). Any other worker (another host, or this process, whose threads' trials the main thread keeps
- * alive) is abandoned after staleAfterMs without a sign of life (start, heartbeat, intermediate value).
+ * Why a running trial counts as abandoned, or null if it may still be alive.
+ * - Its worker is another process of this machine and PID namespace (same boot id and namespace in its identity):
+ *   judged at once by its pid, qualified by start time: no such process, or the pid now belongs to a process that
+ *   started at another time (pid reuse), is abandoned; the same process is alive however long it blocks its timers.
+ * - Any other worker (another machine, another PID namespace on a host of the same name, a worker without an
+ *   identity, or this process, whose threads' trials the main thread keeps alive): a lease renewed by heartbeats,
+ *   abandoned after staleAfterMs without a sign of life (start, heartbeat, intermediate value).
  */
-export function abandonedReason(t: TrialRecord, owner: Liveness, now: number, staleAfterMs: number): string | null {
+export function abandonedReason(t: TrialRecord, owner: Liveness | undefined, now: number, staleAfterMs: number, self: string | undefined = PROCESS): string | null {
   if (t.status !== 'running') return null;
-  if (owner.host === HOST && owner.pid !== undefined && owner.pid !== PID) {
-    return pidAlive(owner.pid) ? null : `abandoned: worker ${t.worker ?? '?'} (pid ${owner.pid} on ${owner.host}) is no longer running`;
+  const theirs = owner?.process?.split('/');
+  const ours = self?.split('/');
+  if (theirs?.length === 4 && ours && owner!.process !== self && theirs[0] === ours[0] && theirs[1] === ours[1]) {
+    const pid = Number(theirs[2]);
+    const start = processStart(pid);
+    if (start === theirs[3]) return null;
+    const who = `worker ${t.worker ?? '?'} (pid ${pid} on ${owner!.host ?? '?'})`;
+    return start === null ? `abandoned: ${who} is no longer running` : `abandoned: ${who} is no longer running (pid ${pid} now belongs to another process)`;
   }
   const last = Math.max(t.startedAt, t.heartbeatAt ?? 0);
   if (now - last > staleAfterMs) {

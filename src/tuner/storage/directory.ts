@@ -2,8 +2,9 @@
 // them loses no completed trial.
 //
 //   <root>/<study>/study.json     name, direction, space, createdAt; created once, atomically (temp file, fsync, link)
+//   <root>/<study>/trials/<id>/checkpoint.weights   the trial's best-epoch weights (temp file, fsync, rename)
 //   <root>/<study>/journal.jsonl  append-only events, one JSON object per line:
-//        claim {id, worker, host, pid, hp, at, nonce} | int {id, step, value, at} | hb {id, at} | end {id, outcome, at}
+//        claim {id, worker, host, pid, process, hp, at, nonce} | int {id, step, value, at} | hb {id, at} | end {id, outcome, at}
 //
 // Each event is one write() of "\n" + json + "\n" to a file opened with O_APPEND, then fsync. On a local file system
 // the kernel places each such write at the end without interleaving it with others, so every reader sees the same
@@ -17,22 +18,23 @@
 // Later events for a finished trial are ignored, so if two processes finish the same trial the first one counts.
 //
 // Abandoned trials: before proposing, a claimer marks as failed (error "abandoned: ...") every running trial whose
-// worker process is gone (pid check; claims record host and pid), or, for a worker it cannot check, that gave no
-// sign of life for staleAfterMs (default 60 s). See abandonedReason in common.ts. The storage does not re-run
-// their points; the oracle sees failed trials and decides.
+// worker process is gone (claims record the process identity: boot id, PID namespace, pid and start time, so a pid
+// is checked only in its own namespace and a reused pid is told apart), or, for a worker it cannot check, that gave
+// no sign of life for staleAfterMs (default 60 s). See abandonedReason in common.ts. The runner re-runs them once.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import type { Direction, HyperparameterValues, StudyInfo, StudyStorage, TrialOutcome, TrialRecord } from '../trial.js';
 import {
-  HOST, Liveness, PID, STALE_AFTER_MS, StorageOptions, abandonedReason, checkDirection, checkHyperparameters,
+  HOST, Liveness, PID, PROCESS, STALE_AFTER_MS, StorageOptions, abandonedReason, checkDirection, checkHyperparameters,
   checkOutcome, checkSameStudy, checkStep, checkStudyName, finishedRecord, freezeTrial, fromJson, frozen, notFound,
   notRunning, toJson, trialNotFound, withIntermediate,
 } from './common.js';
 
 type Event =
-  | { e: 'claim'; id: number; worker: string; host: string; pid: number; hp: HyperparameterValues; at: number; nonce: string }
+  | { e: 'claim'; id: number; worker: string; host: string; pid: number; process?: string; hp: HyperparameterValues; at: number; nonce: string }
   | { e: 'int'; id: number; step: number; value: number; at: number }
   | { e: 'hb'; id: number; at: number }
   | { e: 'end'; id: number; outcome: TrialOutcome; at: number };
@@ -99,7 +101,7 @@ export class DirectoryStorage implements StudyStorage {
       if (hp === null) return null;
       checkHyperparameters(hp, `DirectoryStorage.claimTrial(study "${study}")`);
       const nonce = `${PID}-${randomBytes(6).toString('hex')}`;
-      append(s, { e: 'claim', id, worker, host: HOST, pid: PID, hp: { ...hp }, at: Date.now(), nonce });
+      append(s, { e: 'claim', id, worker, host: HOST, pid: PID, ...(PROCESS ? { process: PROCESS } : {}), hp: { ...hp }, at: Date.now(), nonce });
       this.read(s);
       if (s.owners[id]?.nonce === nonce) return s.trials[id];
       // another process claimed id first: propose again from the trials as they are now
@@ -133,6 +135,27 @@ export class DirectoryStorage implements StudyStorage {
     const s = this.load(study, 'DirectoryStorage.getTrials');
     this.read(s);
     return s.trials.slice();
+  }
+
+  async saveCheckpoint(study: string, trialId: number, data: Uint8Array): Promise<void> {
+    const s = this.load(study, 'DirectoryStorage.saveCheckpoint');
+    this.read(s);
+    if (!s.trials[trialId]) throw trialNotFound(study, trialId, 'DirectoryStorage.saveCheckpoint');
+    writeFileAtomic(this.checkpointFile(s, trialId), data);
+  }
+
+  async loadCheckpoint(study: string, trialId: number): Promise<Uint8Array | null> {
+    const s = this.load(study, 'DirectoryStorage.loadCheckpoint');
+    try {
+      return new Uint8Array(fs.readFileSync(this.checkpointFile(s, trialId)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  private checkpointFile(s: Study, trialId: number): string {
+    return path.join(s.dir, 'trials', String(trialId), 'checkpoint.weights');
   }
 
   async listStudies(): Promise<StudyInfo[]> {
@@ -213,7 +236,7 @@ export class DirectoryStorage implements StudyStorage {
         id: ev.id, study: s.info.name, hyperparameters: ev.hp, status: 'running', value: null, intermediate: [],
         worker: ev.worker, startedAt: ev.at, heartbeatAt: ev.at,
       }));
-      s.owners.push({ host: ev.host, pid: ev.pid, nonce: ev.nonce });
+      s.owners.push({ host: ev.host, pid: ev.pid, process: ev.process, nonce: ev.nonce });
       return;
     }
     const t = s.trials[ev.id];

@@ -11,6 +11,7 @@ import {
 interface Study {
   info: StudyInfo;
   trials: TrialRecord[]; // frozen records, index = id
+  checkpoints: Map<number, Uint8Array>;
 }
 
 export class MemoryStorage implements StudyStorage {
@@ -30,7 +31,7 @@ export class MemoryStorage implements StudyStorage {
       return existing.info;
     }
     const info = frozen({ name, direction, space: structuredClone(space ?? null), createdAt: Date.now() });
-    this.studies.set(name, { info, trials: [] });
+    this.studies.set(name, { info, trials: [], checkpoints: new Map() });
     return info;
   }
 
@@ -76,6 +77,17 @@ export class MemoryStorage implements StudyStorage {
 
   async getTrials(study: string): Promise<TrialRecord[]> {
     return this.get(study, 'MemoryStorage.getTrials').trials.slice();
+  }
+
+  async saveCheckpoint(study: string, trialId: number, data: Uint8Array): Promise<void> {
+    const s = this.get(study, 'MemoryStorage.saveCheckpoint');
+    if (!s.trials[trialId]) throw trialNotFound(study, trialId, 'MemoryStorage.saveCheckpoint');
+    s.checkpoints.set(trialId, Uint8Array.from(data));
+  }
+
+  async loadCheckpoint(study: string, trialId: number): Promise<Uint8Array | null> {
+    const data = this.get(study, 'MemoryStorage.loadCheckpoint').checkpoints.get(trialId);
+    return data ? Uint8Array.from(data) : null;
   }
 
   async listStudies(): Promise<StudyInfo[]> {

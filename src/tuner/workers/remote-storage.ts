@@ -52,6 +52,8 @@ export function serveStorage(storage: StudyStorage, port: MessagePort, heartbeat
         return storage.finishTrial(study, id, outcome);
       }
       case 'getTrials': return storage.getTrials(args[0] as string);
+      case 'saveCheckpoint': return storage.saveCheckpoint?.(args[0] as string, args[1] as number, args[2] as Uint8Array);
+      case 'loadCheckpoint': return storage.loadCheckpoint ? storage.loadCheckpoint(args[0] as string, args[1] as number) : null;
       case 'listStudies': return storage.listStudies();
       case 'close': return undefined; // the main thread owns the storage
       default: throw new Error(`RemoteStorage: unknown method ${method}`);
@@ -144,6 +146,16 @@ export class RemoteStorage implements StudyStorage {
 
   getTrials(study: string): Promise<TrialRecord[]> {
     return this.call<TrialRecord[]>('getTrials', study).then((t) => t.slice());
+  }
+
+  async saveCheckpoint(study: string, trialId: number, data: Uint8Array): Promise<void> {
+    await this.call('saveCheckpoint', study, trialId, data);
+  }
+
+  async loadCheckpoint(study: string, trialId: number): Promise<Uint8Array | null> {
+    const res = await this.raw('loadCheckpoint', study, trialId); // bytes, not frozen (a typed array cannot be)
+    if (res.error) throw new Error(res.error.message);
+    return (res.result as Uint8Array | null) ?? null;
   }
 
   listStudies(): Promise<StudyInfo[]> {

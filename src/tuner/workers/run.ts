@@ -24,6 +24,8 @@ export interface WorkerResult {
   trials: TrialRecord[];
   /** Trials of the study that finished while this worker ran (by it or by other workers). */
   finished: number;
+  /** Which limit ended the study (e.g. 'maxTrials 12 reached'), when this worker ran it in one thread. */
+  ended?: string;
 }
 
 /**
@@ -56,10 +58,11 @@ export async function runStudyWorker(spec: TuneWorkerSpec, run: RunWorkerOptions
   // load the user's code first, so that a bad module or export fails before any trial is claimed
   const fn = await loadExport(spec, spec.hypermodel ?? spec.objective ?? 'objective');
   const dataFn = spec.hypermodel ? await loadExport(spec, spec.data!) : null;
-  const owned = run.storage ? null : await openStorage(spec.storage);
+  const owned = run.storage ? null : await openStorage(spec.storage, options.storageOptions);
   const storage: StudyStorage = withFinishHook(run.storage ?? owned!, run.onFinished);
   try {
     const before = await countFinished(storage, spec.studyName);
+    let ended: string | undefined;
     if (threads > 1) {
       await runWorkerThreads({ threads, spec: { ...spec, threads: 1 }, storage, workerName: run.workerName });
     } else {
@@ -74,9 +77,10 @@ export async function runStudyWorker(spec: TuneWorkerSpec, run: RunWorkerOptions
       } else {
         await tuner.optimize(fn as Parameters<Tuner['optimize']>[0]);
       }
+      ended = tuner.endReason();
     }
     const trials = await storage.getTrials(spec.studyName);
-    return { trials, finished: trials.filter((t) => t.status !== 'running').length - before };
+    return { trials, finished: trials.filter((t) => t.status !== 'running').length - before, ...(ended ? { ended } : {}) };
   } finally {
     await owned?.close();
   }
@@ -104,6 +108,8 @@ export function withFinishHook(storage: StudyStorage, onFinished?: (t: TrialReco
       return t;
     },
     getTrials: (...a) => storage.getTrials(...a),
+    ...(storage.saveCheckpoint ? { saveCheckpoint: (...a: [string, number, Uint8Array]) => storage.saveCheckpoint!(...a) } : {}),
+    ...(storage.loadCheckpoint ? { loadCheckpoint: (...a: [string, number]) => storage.loadCheckpoint!(...a) } : {}),
     listStudies: () => storage.listStudies(),
     close: () => storage.close(),
   };

@@ -1,0 +1,645 @@
+// descent's native kernels: a Node-API addon built from this file at `npm install` when a C compiler is present
+// (native/install.mjs; the package falls back to WebAssembly otherwise). Exports, all synchronous:
+//   gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate)
+//       C[m×n] (+)= op(A)·op(B) on Float32Arrays in place, offsets and leading dimensions in elements.
+//   adam(w, g, m, v, c1, c2, alpha, eps)      the fused Adam update (same rule as asm/elementwise.ts)
+//   im2col(...), col2im(...)                  convolution's lowering to GEMM (NHWC, see below)
+//   info()                                    { isa, features, threads, blas, blasPath, ... }
+//   configure({ threads, isa, blas })         for DESCENT_THREADS and the tests
+// GEMM: a system OpenBLAS or BLIS when dlopen finds one (a tuned, maintained micro-kernel for every CPU), else
+// our own Goto/BLIS-structured loops whose micro-kernel is written once with GCC vector extensions and compiled
+// three times (AVX-512F, AVX2+FMA, baseline SSE2), chosen at run time with __builtin_cpu_supports. Own threads:
+// a small pthread pool; the calling thread takes part, so results never depend on the thread count.
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <dlfcn.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAXT 64
+#define KC 256
+#define MC 144
+#define NC 3072
+
+// ------------------------------------------------------------------ micro-kernels (one source, three ISAs)
+// C tile [MR×NR] (+)= Σ_p a[p·MR + r]·b[p·NR + c], a and b packed; NR = 2 vectors.
+typedef void (*kernel_fn)(int kc, const float *a, const float *b, float *c, long ldc, int add);
+
+#define DEFINE_KERNEL(NAME, TARGET, W, MR_)                                                                   \
+  typedef float NAME##_v __attribute__((vector_size((W) * 4), aligned(4), may_alias));                                   \
+  __attribute__((target(TARGET))) static void NAME(int kc, const float *a, const float *b, float *c, long ldc, \
+                                                   int add) {                                                 \
+    NAME##_v c0[MR_], c1[MR_];                                                                                \
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR_; r++) c0[r] = c1[r] = (NAME##_v){0};                    \
+    for (int p = 0; p < kc; p++) {                                                                            \
+      NAME##_v b0 = *(const NAME##_v *)b, b1 = *(const NAME##_v *)(b + (W));                                  \
+      _Pragma("GCC unroll 16") for (int r = 0; r < MR_; r++) {                                                \
+        float ar = a[r];                                                                                      \
+        c0[r] += ar * b0;                                                                                     \
+        c1[r] += ar * b1;                                                                                     \
+      }                                                                                                       \
+      a += MR_;                                                                                               \
+      b += 2 * (W);                                                                                           \
+    }                                                                                                         \
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR_; r++) {                                                  \
+      NAME##_v *row = (NAME##_v *)(c + r * ldc);                                                              \
+      if (add) row[0] += c0[r], row[1] += c1[r];                                                              \
+      else row[0] = c0[r], row[1] = c1[r];                                                                    \
+    }                                                                                                         \
+  }
+
+#if defined(__x86_64__) || defined(__i386__)
+DEFINE_KERNEL(kernel_avx512, "avx512f,fma", 16, 12)
+DEFINE_KERNEL(kernel_avx2, "avx2,fma", 8, 6)
+DEFINE_KERNEL(kernel_base, "sse2", 4, 6)
+#define X86 1
+#else
+DEFINE_KERNEL(kernel_base, "", 4, 6)
+#define X86 0
+#endif
+
+typedef struct {
+  const char *name;
+  int mr, nr;
+  kernel_fn kernel;
+} isa_t;
+
+static isa_t ISAS[] = {
+#if X86
+    {"avx512", 12, 32, kernel_avx512},
+    {"avx2", 6, 16, kernel_avx2},
+#endif
+    {"baseline", 6, 8, kernel_base},
+};
+static const int NISA = sizeof ISAS / sizeof ISAS[0];
+
+static int isa_supported(int i) {
+#if X86
+  __builtin_cpu_init();
+  if (!strcmp(ISAS[i].name, "avx512")) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+  if (!strcmp(ISAS[i].name, "avx2")) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return 1;
+}
+
+// ------------------------------------------------------------------ state
+
+static const isa_t *isa;
+static int nthreads = 1;
+static float *scratch_a[MAXT], *scratch_b[MAXT];
+
+typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float,
+                               float *, int);
+static struct {
+  void *lib;
+  cblas_sgemm_fn sgemm;
+  void (*set_threads)(int);
+  const char *name, *path;
+  char config[160];
+  int enabled;
+} blas;
+
+// ------------------------------------------------------------------ thread pool
+// Workers sleep on a condition variable; run() publishes a job under the mutex, takes part as thread 0, then
+// waits for the others. Jobs are coarse (a GEMM part, a slice of a long loop), so wake-up costs are small.
+
+typedef void (*job_fn)(int tid, int nt, void *arg);
+static struct {
+  pthread_t th[MAXT];
+  int started;
+  pthread_mutex_t mu;
+  pthread_cond_t wake, done;
+  long gen;
+  job_fn fn;
+  void *arg;
+  int nt, remaining;
+} pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+
+static void *worker_main(void *p) {
+  int id = (int)(intptr_t)p;
+  long seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&pool.mu);
+    while (pool.gen == seen) pthread_cond_wait(&pool.wake, &pool.mu);
+    seen = pool.gen;
+    job_fn fn = pool.fn;
+    void *arg = pool.arg;
+    int nt = pool.nt;
+    pthread_mutex_unlock(&pool.mu);
+    if (id < nt) {
+      fn(id, nt, arg);
+      pthread_mutex_lock(&pool.mu);
+      if (--pool.remaining == 0) pthread_cond_signal(&pool.done);
+      pthread_mutex_unlock(&pool.mu);
+    }
+  }
+  return NULL;
+}
+
+static void run_parallel(job_fn fn, void *arg, int nt) {
+  if (nt > nthreads) nt = nthreads;
+  while (pool.started < nt - 1) {
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    int ok = pthread_create(&pool.th[pool.started], &at, worker_main, (void *)(intptr_t)(pool.started + 1)) == 0;
+    pthread_attr_destroy(&at);
+    if (!ok) break;
+    pool.started++;
+  }
+  if (nt > pool.started + 1) nt = pool.started + 1;
+  if (nt <= 1) {
+    fn(0, 1, arg);
+    return;
+  }
+  pthread_mutex_lock(&pool.mu);
+  pool.fn = fn, pool.arg = arg, pool.nt = nt, pool.remaining = nt - 1, pool.gen++;
+  pthread_cond_broadcast(&pool.wake);
+  pthread_mutex_unlock(&pool.mu);
+  fn(0, nt, arg);
+  pthread_mutex_lock(&pool.mu);
+  while (pool.remaining > 0) pthread_cond_wait(&pool.done, &pool.mu);
+  pthread_mutex_unlock(&pool.mu);
+}
+
+// ------------------------------------------------------------------ GEMM
+
+typedef struct {
+  const float *a, *b;
+  float *c;
+  long lda, ldb, ldc;
+  int m, k, n, ta, tb, acc;
+} gemm_t;
+
+// Packing buffers sized for the widest ISA's panels (MC and NC rounded up to whole panels).
+static int alloc_scratch(float **a, float **b) {
+  if (*a) return 1;
+  if (posix_memalign((void **)a, 64, sizeof(float) * (MC + 16) * KC)) return *a = NULL, 0;
+  if (posix_memalign((void **)b, 64, sizeof(float) * (NC + 32) * KC)) return free(*a), *a = NULL, 0;
+  return 1;
+}
+
+// A block (rows i0.., mc×kc from column p0) into MR-high panels; rows past mc are zero.
+static void pack_a(const gemm_t *g, int i0, int p0, int mc, int kc, float *dst, int mr) {
+  for (int i = 0; i < mc; i += mr) {
+    int rows = mc - i < mr ? mc - i : mr;
+    for (int p = 0; p < kc; p++) {
+      float *d = dst + (long)i * kc + (long)p * mr;
+      for (int r = 0; r < rows; r++) {
+        long ii = i0 + i + r, pp = p0 + p;
+        d[r] = g->ta ? g->a[pp * g->lda + ii] : g->a[ii * g->lda + pp];
+      }
+      for (int r = rows; r < mr; r++) d[r] = 0;
+    }
+  }
+}
+
+// B block (kc×nc from row p0, column j0) into NR-wide panels; columns past nc are zero.
+static void pack_b(const gemm_t *g, int p0, int j0, int kc, int nc, float *dst, int nr) {
+  for (int j = 0; j < nc; j += nr) {
+    int cols = nc - j < nr ? nc - j : nr;
+    float *d = dst + (long)j * kc;
+    if (!g->tb) {
+      for (int p = 0; p < kc; p++, d += nr) {
+        const float *s = g->b + (long)(p0 + p) * g->ldb + j0 + j;
+        int c = 0;
+        for (; c < cols; c++) d[c] = s[c];
+        for (; c < nr; c++) d[c] = 0;
+      }
+    } else {
+      for (int c = 0; c < nr; c++) {
+        if (c < cols) {
+          const float *s = g->b + (long)(j0 + j + c) * g->ldb + p0;
+          for (int p = 0; p < kc; p++) d[(long)p * nr + c] = s[p];
+        } else {
+          for (int p = 0; p < kc; p++) d[(long)p * nr + c] = 0;
+        }
+      }
+    }
+  }
+}
+
+// One thread's part: rows [i0, i1) × columns [j0, j1) of C.
+static void gemm_block(const gemm_t *g, int i0, int i1, int j0, int j1, float *ap, float *bp) {
+  const int mr = isa->mr, nr = isa->nr;
+  float tile[16 * 32] __attribute__((aligned(64)));
+  for (int jc = j0; jc < j1; jc += NC) {
+    int nc = j1 - jc < NC ? j1 - jc : NC;
+    for (int pc = 0; pc < g->k; pc += KC) {
+      int kc = g->k - pc < KC ? g->k - pc : KC;
+      int add = pc > 0 || g->acc;
+      pack_b(g, pc, jc, kc, nc, bp, nr);
+      for (int ic = i0; ic < i1; ic += MC) {
+        int mc = i1 - ic < MC ? i1 - ic : MC;
+        pack_a(g, ic, pc, mc, kc, ap, mr);
+        for (int jr = 0; jr < nc; jr += nr) {
+          int cols = nc - jr < nr ? nc - jr : nr;
+          for (int ir = 0; ir < mc; ir += mr) {
+            int rows = mc - ir < mr ? mc - ir : mr;
+            float *c = g->c + (long)(ic + ir) * g->ldc + jc + jr;
+            const float *a = ap + (long)ir * kc, *b = bp + (long)jr * kc;
+            if (rows == mr && cols == nr) {
+              isa->kernel(kc, a, b, c, g->ldc, add);
+            } else {
+              // Edge tile: compute the full tile aside, then write (or add) only its valid corner.
+              isa->kernel(kc, a, b, tile, nr, 0);
+              for (int r = 0; r < rows; r++)
+                for (int q = 0; q < cols; q++)
+                  c[(long)r * g->ldc + q] = add ? c[(long)r * g->ldc + q] + tile[r * nr + q] : tile[r * nr + q];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+typedef struct {
+  const gemm_t *g;
+  int by_rows, chunk, total;
+  atomic_int next;
+} split_t;
+
+static void gemm_job(int tid, int nt, void *arg) {
+  (void)nt;
+  split_t *s = arg;
+  for (;;) {
+    int part = atomic_fetch_add(&s->next, 1);
+    int lo = part * s->chunk;
+    if (lo >= s->total) break;
+    int hi = lo + s->chunk < s->total ? lo + s->chunk : s->total;
+    if (s->by_rows) gemm_block(s->g, lo, hi, 0, s->g->n, scratch_a[tid], scratch_b[tid]);
+    else gemm_block(s->g, 0, s->g->m, lo, hi, scratch_a[tid], scratch_b[tid]);
+  }
+}
+
+/** Below this many multiply-adds one thread is faster than waking another (measured in docs/speed.md). */
+#define PARALLEL_MIN_MACS (1L << 20)
+
+// The pool and its buffers serve one caller at a time; a second JS thread (a worker_threads Worker using descent
+// at the same moment) runs its product serially on buffers of its own.
+static pthread_mutex_t gemm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int gemm_own(const gemm_t *g) {
+  if (pthread_mutex_trylock(&gemm_lock) != 0) {
+    float *a = NULL, *b = NULL;
+    if (!alloc_scratch(&a, &b)) return 0;
+    gemm_block(g, 0, g->m, 0, g->n, a, b);
+    free(a), free(b);
+    return 1;
+  }
+  long macs = (long)g->m * g->n * g->k;
+  int nt = macs < PARALLEL_MIN_MACS ? 1 : nthreads;
+  // Cut the larger side into one tile-aligned part per thread (each part packs the whole other operand).
+  int by_rows = g->m >= g->n;
+  int unit = by_rows ? isa->mr : isa->nr, total = by_rows ? g->m : g->n;
+  int chunk = ((total + nt - 1) / nt + unit - 1) / unit * unit;
+  if (chunk < 4 * unit) chunk = 4 * unit;
+  nt = (total + chunk - 1) / chunk < nt ? (total + chunk - 1) / chunk : nt;
+  if (nt < 1) nt = 1;
+  for (int t = 0; t < nt; t++)
+    if (!alloc_scratch(&scratch_a[t], &scratch_b[t])) nt = t;
+  if (nt >= 1) {
+    split_t s = {.g = g, .by_rows = by_rows, .chunk = chunk, .total = total};
+    atomic_init(&s.next, 0);
+    run_parallel(gemm_job, &s, nt);
+  }
+  pthread_mutex_unlock(&gemm_lock);
+  return nt >= 1;
+}
+
+// Returns 0 only when out of memory for packing buffers.
+static int gemm(const gemm_t *g) {
+  if (g->m == 0 || g->n == 0) return 1;
+  if (g->k == 0) {
+    if (!g->acc)
+      for (int i = 0; i < g->m; i++) memset(g->c + (long)i * g->ldc, 0, sizeof(float) * g->n);
+    return 1;
+  }
+  if (blas.enabled) {
+    // CblasRowMajor = 101, CblasNoTrans = 111, CblasTrans = 112.
+    blas.sgemm(101, g->ta ? 112 : 111, g->tb ? 112 : 111, g->m, g->n, g->k, 1.0f, g->a, (int)g->lda, g->b, (int)g->ldb,
+               g->acc ? 1.0f : 0.0f, g->c, (int)g->ldc);
+    return 1;
+  }
+  return gemm_own(g);
+}
+
+// ------------------------------------------------------------------ elementwise
+
+#define ADAM_BODY                                                                     \
+  for (long i = 0; i < n; i++) {                                                      \
+    float gi = g[i], mi = m[i] + (gi - m[i]) * c1, vi = v[i] + (gi * gi - v[i]) * c2; \
+    m[i] = mi, v[i] = vi, w[i] -= (mi * alpha) / (__builtin_sqrtf(vi) + eps);        \
+  }
+typedef void (*adam_fn)(float *restrict, const float *restrict, float *restrict, float *restrict, long, float, float,
+                        float, float);
+#define DEFINE_ADAM(NAME, TARGET)                                                                                  \
+  __attribute__((target(TARGET))) static void NAME(float *restrict w, const float *restrict g, float *restrict m, \
+                                                   float *restrict v, long n, float c1, float c2, float alpha,    \
+                                                   float eps) {                                                   \
+    ADAM_BODY                                                                                                      \
+  }
+#if X86
+DEFINE_ADAM(adam_avx512, "avx512f")
+DEFINE_ADAM(adam_avx2, "avx2")
+DEFINE_ADAM(adam_base, "sse2")
+#else
+DEFINE_ADAM(adam_base, "")
+#endif
+
+static adam_fn adam_kernel(void) {
+#if X86
+  if (!strcmp(isa->name, "avx512")) return adam_avx512;
+  if (!strcmp(isa->name, "avx2")) return adam_avx2;
+#endif
+  return adam_base;
+}
+
+// ------------------------------------------------------------------ convolution lowering (NHWC, one image)
+// col[(oy·ow + ox), (ky·kw + kx)·c + ch] = x[oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, ch], 0 outside the image.
+typedef struct {
+  int h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow;
+} conv_t;
+
+static void im2col(const float *x, float *col, const conv_t *q) {
+  long rowlen = (long)q->kh * q->kw * q->c;
+  for (int oy = 0; oy < q->oh; oy++)
+    for (int ox = 0; ox < q->ow; ox++) {
+      float *d = col + ((long)oy * q->ow + ox) * rowlen;
+      for (int ky = 0; ky < q->kh; ky++) {
+        int y = oy * q->sh - q->pt + ky * q->dh;
+        for (int kx = 0; kx < q->kw; kx++, d += q->c) {
+          int xx = ox * q->sw - q->pl + kx * q->dw;
+          if (y < 0 || y >= q->h || xx < 0 || xx >= q->w) memset(d, 0, sizeof(float) * q->c);
+          else memcpy(d, x + ((long)y * q->w + xx) * q->c, sizeof(float) * q->c);
+        }
+      }
+    }
+}
+
+// The adjoint: dx[...] += col[...] over every window position that read it.
+static void col2im(const float *col, float *x, const conv_t *q) {
+  long rowlen = (long)q->kh * q->kw * q->c;
+  for (int oy = 0; oy < q->oh; oy++)
+    for (int ox = 0; ox < q->ow; ox++) {
+      const float *s = col + ((long)oy * q->ow + ox) * rowlen;
+      for (int ky = 0; ky < q->kh; ky++) {
+        int y = oy * q->sh - q->pt + ky * q->dh;
+        for (int kx = 0; kx < q->kw; kx++, s += q->c) {
+          int xx = ox * q->sw - q->pl + kx * q->dw;
+          if (y < 0 || y >= q->h || xx < 0 || xx >= q->w) continue;
+          float *d = x + ((long)y * q->w + xx) * q->c;
+          for (int ch = 0; ch < q->c; ch++) d[ch] += s[ch];
+        }
+      }
+    }
+}
+
+// ------------------------------------------------------------------ BLAS discovery
+
+static void blas_load(void) {
+  // Named libraries only: the generic libblas.so.3 may be the reference BLAS (about 3 GFLOP/s).
+  static const char *names[][2] = {
+      {"libopenblas.so.0", "OpenBLAS"},
+      {"libopenblas.so", "OpenBLAS"},
+      {"/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0", "OpenBLAS"},
+      {"/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0", "OpenBLAS"},
+      {"libblis.so.4", "BLIS"},
+      {"libblis.so", "BLIS"},
+      {"libopenblas.dylib", "OpenBLAS"},
+  };
+  const char *only = getenv("DESCENT_BLAS");  // 'none' to use descent's own kernels, or a library path
+  if (only && !strcmp(only, "none")) return;
+  for (unsigned i = 0; i < sizeof names / sizeof names[0] && !blas.lib; i++) {
+    const char *path = only && *only ? only : names[i][0];
+    void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      if (only && *only) return;
+      continue;
+    }
+    cblas_sgemm_fn f = (cblas_sgemm_fn)dlsym(lib, "cblas_sgemm");
+    if (!f) {
+      dlclose(lib);
+      if (only && *only) return;
+      continue;
+    }
+    blas.lib = lib, blas.sgemm = f, blas.path = path, blas.enabled = 1;
+    blas.name = dlsym(lib, "openblas_get_config") ? "OpenBLAS" : dlsym(lib, "bli_info_get_version_str") ? "BLIS" : names[i][1];
+    char *(*cfg)(void) = (char *(*)(void))dlsym(lib, "openblas_get_config");
+    char *(*core)(void) = (char *(*)(void))dlsym(lib, "openblas_get_corename");
+    const char *(*bver)(void) = (const char *(*)(void))dlsym(lib, "bli_info_get_version_str");
+    if (cfg) snprintf(blas.config, sizeof blas.config, "%s; core %s", cfg(), core ? core() : "?");
+    else if (bver) snprintf(blas.config, sizeof blas.config, "BLIS %s", bver());
+    blas.set_threads = (void (*)(int))dlsym(lib, "openblas_set_num_threads");
+    if (!blas.set_threads) blas.set_threads = (void (*)(int))dlsym(lib, "bli_thread_set_num_threads");
+  }
+}
+
+// ------------------------------------------------------------------ Node-API glue
+
+#define CHECK(call)                                                  \
+  do {                                                               \
+    if ((call) != napi_ok) {                                         \
+      napi_throw_error(env, NULL, "descent native: " #call " failed"); \
+      return NULL;                                                   \
+    }                                                                \
+  } while (0)
+
+static int get_f32(napi_env env, napi_value v, float **data, size_t *len, const char *what) {
+  napi_typedarray_type type;
+  void *p;
+  napi_value ab;
+  size_t off;
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, len, &p, &ab, &off) != napi_ok || type != napi_float32_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "descent native: %s must be a Float32Array", what);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  *data = p;
+  return 1;
+}
+
+static double num(napi_env env, napi_value v) {
+  double d = 0;
+  if (napi_get_value_double(env, v, &d) != napi_ok) {
+    bool b = false;
+    if (napi_get_value_bool(env, v, &b) == napi_ok) return b;
+  }
+  return d;
+}
+
+static napi_value js_gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value v[15];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  if (argc < 15) return napi_throw_error(env, NULL, "descent native: gemm takes 15 arguments"), NULL;
+  float *a, *b, *c;
+  size_t la, lb, lc;
+  if (!get_f32(env, v[0], &a, &la, "A") || !get_f32(env, v[3], &b, &lb, "B") || !get_f32(env, v[6], &c, &lc, "C"))
+    return NULL;
+  double d[15];
+  for (int i = 1; i < 15; i++) d[i] = num(env, v[i]);
+  gemm_t g = {.lda = (long)d[2], .ldb = (long)d[5], .ldc = (long)d[8], .m = (int)d[9], .k = (int)d[10],
+              .n = (int)d[11], .ta = d[12] != 0, .tb = d[13] != 0, .acc = d[14] != 0};
+  long ao = (long)d[1], bo = (long)d[4], co = (long)d[7];
+  // Bounds: the last element each operand reads or writes must lie inside its array (the TS side names the error).
+  long ar = g.ta ? g.k : g.m, ac = g.ta ? g.m : g.k, br = g.tb ? g.n : g.k, bc = g.tb ? g.k : g.n;
+  if (g.m < 0 || g.k < 0 || g.n < 0 || ao < 0 || bo < 0 || co < 0 ||
+      (g.m && g.k && (ac > g.lda || ao + (ar - 1) * g.lda + ac > (long)la)) ||
+      (g.k && g.n && (bc > g.ldb || bo + (br - 1) * g.ldb + bc > (long)lb)) ||
+      (g.m && g.n && (g.n > g.ldc || co + (g.m - 1) * g.ldc + g.n > (long)lc)))
+    return napi_throw_range_error(env, NULL, "descent native: gemm operands out of bounds"), NULL;
+  g.a = a + ao, g.b = b + bo, g.c = c + co;
+  if (!gemm(&g)) napi_throw_error(env, NULL, "descent native: out of memory for GEMM packing buffers");
+  return NULL;
+}
+
+static napi_value js_adam(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value v[8];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  float *w, *g, *m, *s;
+  size_t lw, lg, lm, ls;
+  if (argc < 8 || !get_f32(env, v[0], &w, &lw, "w") || !get_f32(env, v[1], &g, &lg, "g") ||
+      !get_f32(env, v[2], &m, &lm, "m") || !get_f32(env, v[3], &s, &ls, "v"))
+    return NULL;
+  if (lg != lw || lm != lw || ls != lw) return napi_throw_range_error(env, NULL, "descent native: adam lengths differ"), NULL;
+  adam_kernel()(w, g, m, s, (long)lw, (float)num(env, v[4]), (float)num(env, v[5]), (float)num(env, v[6]),
+                (float)num(env, v[7]));
+  return NULL;
+}
+
+// im2col(x, xOff, col, colOff, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow) and col2im with the same arguments
+// (col2im adds into x). Offsets select one image of a batch.
+static napi_value conv_common(napi_env env, napi_callback_info info, int adjoint) {
+  size_t argc = 17;
+  napi_value v[17];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  float *x, *col;
+  size_t lx, lc;
+  if (argc < 17 || !get_f32(env, v[0], &x, &lx, "x") || !get_f32(env, v[2], &col, &lc, "col")) return NULL;
+  int d[17];
+  for (int i = 4; i < 17; i++) d[i] = (int)num(env, v[i]);
+  conv_t q = {d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15], d[16]};
+  long xo = (long)num(env, v[1]), co = (long)num(env, v[3]);
+  if (xo < 0 || co < 0 || xo + (long)q.h * q.w * q.c > (long)lx ||
+      co + (long)q.oh * q.ow * q.kh * q.kw * q.c > (long)lc)
+    return napi_throw_range_error(env, NULL, "descent native: im2col operands out of bounds"), NULL;
+  if (adjoint) col2im(col + co, x + xo, &q);
+  else im2col(x + xo, col + co, &q);
+  return NULL;
+}
+static napi_value js_im2col(napi_env env, napi_callback_info info) { return conv_common(env, info, 0); }
+static napi_value js_col2im(napi_env env, napi_callback_info info) { return conv_common(env, info, 1); }
+
+static void set_prop(napi_env env, napi_value obj, const char *key, napi_value val) {
+  napi_set_named_property(env, obj, key, val);
+}
+static napi_value str(napi_env env, const char *s) {
+  napi_value v;
+  if (!s) return napi_get_null(env, &v), v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+static napi_value int32(napi_env env, int i) {
+  napi_value v;
+  napi_create_int32(env, i, &v);
+  return v;
+}
+
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value o, feats, isas;
+  CHECK(napi_create_object(env, &o));
+  CHECK(napi_create_array(env, &feats));
+  CHECK(napi_create_array(env, &isas));
+  int nf = 0;
+#if X86
+  static const char *fs[] = {"sse4.2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"};
+  __builtin_cpu_init();
+#define HAS(f) __builtin_cpu_supports(f)
+  int has[] = {HAS("sse4.2"), HAS("avx"), HAS("avx2"), HAS("fma"), HAS("avx512f"), HAS("avx512bw"), HAS("avx512vl")};
+  for (unsigned i = 0; i < sizeof fs / sizeof fs[0]; i++)
+    if (has[i]) napi_set_element(env, feats, nf++, str(env, fs[i]));
+#endif
+  for (int i = 0, j = 0; i < NISA; i++)
+    if (isa_supported(i)) napi_set_element(env, isas, j++, str(env, ISAS[i].name));
+  set_prop(env, o, "isa", str(env, isa->name));
+  set_prop(env, o, "isas", isas);
+  set_prop(env, o, "features", feats);
+  set_prop(env, o, "threads", int32(env, nthreads));
+  set_prop(env, o, "blas", str(env, blas.enabled ? blas.name : NULL));
+  set_prop(env, o, "blasFound", str(env, blas.lib ? blas.name : NULL));
+  set_prop(env, o, "blasPath", str(env, blas.lib ? blas.path : NULL));
+  set_prop(env, o, "blasConfig", str(env, blas.lib && blas.config[0] ? blas.config : NULL));
+#if defined(__clang__)
+  set_prop(env, o, "compiler", str(env, "clang " __clang_version__));
+#elif defined(__GNUC__)
+  set_prop(env, o, "compiler", str(env, "gcc " __VERSION__));
+#endif
+  return o;
+}
+
+// configure({ threads?, isa?, blas? }): threads for own kernels and the BLAS; isa by name; blas on/off.
+static napi_value js_configure(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v[1], val;
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  bool has;
+  if (argc < 1) return NULL;
+  if (napi_has_named_property(env, v[0], "threads", &has) == napi_ok && has) {
+    napi_get_named_property(env, v[0], "threads", &val);
+    int t = (int)num(env, val);
+    nthreads = t < 1 ? 1 : t > MAXT ? MAXT : t;
+    if (blas.set_threads) blas.set_threads(nthreads);
+  }
+  if (napi_has_named_property(env, v[0], "isa", &has) == napi_ok && has) {
+    char name[32] = {0};
+    size_t len;
+    napi_get_named_property(env, v[0], "isa", &val);
+    napi_get_value_string_utf8(env, val, name, sizeof name, &len);
+    int found = 0;
+    for (int i = 0; i < NISA; i++)
+      if (!strcmp(ISAS[i].name, name) && isa_supported(i)) isa = &ISAS[i], found = 1;
+    if (!found) return napi_throw_error(env, NULL, "descent native: this CPU does not support that instruction set"), NULL;
+  }
+  if (napi_has_named_property(env, v[0], "blas", &has) == napi_ok && has) {
+    bool on = false;
+    napi_get_named_property(env, v[0], "blas", &val);
+    napi_get_value_bool(env, val, &on);
+    blas.enabled = on && blas.lib != NULL;
+  }
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  if (!isa) {
+    for (int i = NISA - 1; i >= 0; i--)
+      if (isa_supported(i)) isa = &ISAS[i];  // the widest supported (listed first) wins
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    nthreads = cores < 1 ? 1 : cores > MAXT ? MAXT : (int)cores;
+    blas_load();
+  }
+  napi_property_descriptor props[] = {
+      {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, js_adam, NULL, NULL, NULL, napi_default, NULL},
+      {"im2col", NULL, js_im2col, NULL, NULL, NULL, napi_default, NULL},
+      {"col2im", NULL, js_col2im, NULL, NULL, NULL, napi_default, NULL},
+      {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
+      {"configure", NULL, js_configure, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
