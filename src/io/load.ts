@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, isAbsolute, normalize, sep } from 'node:path';
 import { Sequential } from '../models/sequential.js';
 import { layerFromConfig, layerRegistry } from '../layers/layer.js';
+import '../layers/all.js'; // registers every built-in layer class
 import { getLoss, lossRegistry, type Loss } from '../losses/index.js';
 import { getOptimizer, type Optimizer, type OptimizerState } from '../optimizers/index.js';
 import { getSchedule } from '../schedules/index.js';
