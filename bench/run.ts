@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { tensor, Rng } from '../src/index.js';
 import { randn, chapterData, mlpData, chapterModel, mlpModel } from './workloads.js';
-import { setBackend, getBackend, registerBackend, createWasmBackend, jsBackend, wasmBackend } from '../src/backend/index.js';
+import { setBackend, getBackend, jsBackend, wasmBackend, nativeBackend, nativeError } from '../src/backend/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -31,7 +31,7 @@ const tfBackends = refs ? (['cpu', 'wasm'] as const) : ([] as const);
 // ---------------------------------------------------------------- measurement
 
 interface Cell { median: number; min: number; max: number; runs: number }
-interface Row { section: string; name: string; unit: string; higherIsBetter: boolean; flops?: number; cells: Record<string, Cell | { skipped: string }>; ratio?: number }
+interface Row { section: string; name: string; unit: string; higherIsBetter: boolean; flops?: number; cells: Record<string, Cell | { skipped: string }>; ratio?: number; ratioTorch?: number; ratioBlas?: number }
 const rows: Row[] = [];
 
 /**
@@ -85,16 +85,29 @@ function addRow(row: Row): void {
     const best = row.higherIsBetter ? Math.max(...tfCells.map((c) => c.median)) : Math.min(...tfCells.map((c) => c.median));
     row.ratio = row.higherIsBetter ? ours.median / best : best / ours.median;
   }
+  // descent against tuned PyTorch and against OpenBLAS on all cores (the targets in docs/speed.md).
+  const vs = (c: Cell | { skipped: string } | undefined): number | undefined =>
+    c && 'median' in c && ours && 'median' in ours ? (row.higherIsBetter ? ours.median / c.median : c.median / ours.median) : undefined;
+  row.ratioTorch = vs(row.cells.pytorch);
+  row.ratioBlas = vs(row.cells[`openblas-${Math.min(2, availableParallelism())}t`]);
   rows.push(row);
   printRow(row);
 }
 
 // ---------------------------------------------------------------- columns
 
-const columns = ['descent', 'descent-1t', 'descent-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch', 'openblas-1t', 'openblas-2t'];
-const wasm1 = wasmBackend ? createWasmBackend({ threads: 1 }) : null;
-if (wasm1) registerBackend({ name: 'wasm-1t', matmul: wasm1.matmul });
-const descentBackends: Record<string, string | null> = { descent: wasmBackend ? 'wasm' : 'js', 'descent-1t': wasm1 ? 'wasm-1t' : null, 'descent-js': 'js' };
+const columns = ['descent', 'descent-1t', 'descent-own', 'descent-wasm', 'descent-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch', 'openblas-1t', 'openblas-2t'];
+// descent: the backend chosen at import (native when built) on all cores; descent-1t: the same on one thread;
+// descent-own: native with its own kernels instead of the system BLAS (matmul rows); descent-wasm: the wasm
+// kernels with their default threads; descent-js: the TypeScript reference.
+const best = nativeBackend ? 'native' : wasmBackend ? 'wasm' : 'js';
+const nativeThreads = nativeBackend?.info().threads ?? 1;
+const descentBackends: Record<string, string | null> = { descent: best, 'descent-1t': best === 'native' ? 'native' : null, 'descent-wasm': wasmBackend ? 'wasm' : null, 'descent-js': 'js' };
+/** Select a column's kernels (the native addon's threads and BLAS are process-wide settings). */
+function useColumn(col: string): void {
+  setBackend(col === 'descent-own' ? 'native' : descentBackends[col]!);
+  nativeBackend?.configure({ threads: col === 'descent-1t' ? 1 : nativeThreads, blas: col !== 'descent-own' });
+}
 
 const require = createRequire(import.meta.url);
 setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
@@ -114,7 +127,7 @@ let headerPrinted = false;
 function printRow(row: Row): void {
   const used = columns;
   if (!headerPrinted) {
-    console.log(['workload'.padEnd(44), 'unit'.padEnd(9), ...used.map((c) => c.padStart(24)), 'vs best TF.js'.padStart(14)].join(' '));
+    console.log(['workload'.padEnd(44), 'unit'.padEnd(9), ...used.map((c) => c.padStart(24)), 'vs best TF.js'.padStart(14), 'vs PyTorch'.padStart(11), 'vs OpenBLAS'.padStart(12)].join(' '));
     headerPrinted = true;
   }
   const cells = used.map((c) => {
@@ -123,8 +136,8 @@ function printRow(row: Row): void {
     if ('skipped' in x) return 'skip'.padStart(24);
     return `${fmt(x.median)} (${fmt(x.min)}–${fmt(x.max)})`.padStart(24);
   });
-  const ratio = row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`;
-  console.log([row.name.padEnd(44), row.unit.padEnd(9), ...cells, ratio.padStart(14)].join(' '));
+  const x = (r?: number): string => (r === undefined ? '' : `${r.toFixed(2)}x`);
+  console.log([row.name.padEnd(44), row.unit.padEnd(9), ...cells, x(row.ratio).padStart(14), x(row.ratioTorch).padStart(11), x(row.ratioBlas).padStart(12)].join(' '));
 }
 
 // ---------------------------------------------------------------- data
@@ -144,9 +157,9 @@ async function fitSection(): Promise<void> {
     const row: Row = { section: 'fit', name: spec.name, unit: 's', higherIsBetter: false, cells: {} };
     for (const [col, backend] of Object.entries(descentBackends)) {
       if (!refs && col !== 'descent') continue;
-      if (!backend) { row.cells[col] = { skipped: 'wasm unavailable' }; continue; }
+      if (!backend) continue;
       if (col === 'descent-1t') continue; // small models never reach the thread threshold
-      setBackend(backend);
+      useColumn(col);
       const times = await timeRuns(async () => {
         const model = chapterModel(spec.optimizer);
         const t = performance.now();
@@ -155,7 +168,7 @@ async function fitSection(): Promise<void> {
       }, spec.reps, quick ? 5 : 20);
       row.cells[col] = cell(times);
     }
-    setBackend(descentBackends.descent!);
+    useColumn('descent');
     for (const tfName of tfBackends) {
       await useTf(tfName);
       const xs = tf.tensor2d(x, [100, 8]), ys = tf.tensor2d(y, [100, 1]);
@@ -188,8 +201,8 @@ async function mlpSection(): Promise<void> {
   const px = mlpData(10000).x;
   for (const [col, backend] of Object.entries(descentBackends)) {
       if (!refs && col !== 'descent') continue;
-    if (!backend) { row.cells[col] = { skipped: 'wasm unavailable' }; continue; }
-    setBackend(backend);
+    if (!backend) continue;
+    useColumn(col);
     const model = mlpModel();
     const xt = tensor(x, [n, 784]), yt = tensor(y, [n, 10]);
     const reps = col === 'descent-js' ? 1 : quick ? 3 : 5;
@@ -201,7 +214,7 @@ async function mlpSection(): Promise<void> {
       pred.cells[col] = cell(toUnit(pTimes, 'samples/s', 10000));
     }
   }
-  setBackend(descentBackends.descent!);
+  useColumn('descent');
   for (const tfName of tfBackends) {
     await useTf(tfName);
     const model = tf.sequential();
@@ -240,7 +253,7 @@ async function engineSection(): Promise<void> {
   for (const variant of ['l2', 'custom-loss'] as const) {
     const label = variant === 'l2' ? 'L2 kernelRegularizer' : 'custom loss written with ops';
     const row: Row = { section: 'engine', name: `MLP epoch of ${n}, ${label}`, unit: 'samples/s', higherIsBetter: true, flops: 3 * MLP_FLOPS_PER_SAMPLE * n, cells: {} };
-    setBackend(descentBackends.descent!);
+    useColumn('descent');
     const model = mlpModel(variant);
     const times = await timeRuns(() => model.fit(xt, yt, { epochs: 1, batchSize: 128, verbose: 0 }), quick ? 3 : 5, quick ? 10 : 30);
     row.cells.descent = cell(toUnit(times, 'samples/s', n));
@@ -263,16 +276,17 @@ async function matmulSection(): Promise<void> {
     const rng = new Rng(11);
     const a = randn(rng, s.m * s.k), b = randn(rng, s.k * s.n), out = new Float32Array(s.m * s.n);
     const reps = quick ? 5 : 9;
-    for (const [col, backend] of Object.entries(descentBackends)) {
+    const matmulColumns = { ...descentBackends, 'descent-own': nativeBackend?.info().blas ? 'native' : null };
+    for (const [col, backend] of Object.entries(matmulColumns)) {
       if (!refs && col !== 'descent') continue;
-      if (!backend) { row.cells[col] = { skipped: 'wasm unavailable' }; continue; }
+      if (!backend) continue;
       if (col === 'descent-js' && flops > 3e8) { row.cells[col] = { skipped: 'too slow' }; continue; }
-      setBackend(backend);
+      useColumn(col);
       const kernel = getBackend();
       const times = await timeFast(() => kernel.matmul(a, b, out, s.m, s.k, s.n, s.tA, s.tB), reps, quick ? 3 : 8);
       row.cells[col] = cell(toUnit(times, 'GFLOP/s', flops));
     }
-    setBackend(descentBackends.descent!);
+    useColumn('descent');
     for (const tfName of tfBackends) {
       if (tfName === 'cpu' && flops > (quick ? 3e8 : 2.2e9)) { row.cells['tfjs-cpu'] = { skipped: 'too slow' }; continue; }
       await useTf(tfName);
@@ -294,7 +308,9 @@ async function matmulSection(): Promise<void> {
 
 // ---------------------------------------------------------------- optional peers
 
+interface TorchMeta { torch: string; threads: number; blas: { name: string; config?: string; libraries: string[] }; env: Record<string, string | null> }
 let torchResults: Record<string, number[]> | null | undefined;
+let torchMeta: TorchMeta | null = null;
 /** PyTorch timings (seconds per run) from bench/torch_bench.py under Debian's python3, when it has torch. */
 function torchTimes(): Record<string, number[]> | null {
   if (torchResults !== undefined) return torchResults;
@@ -305,13 +321,25 @@ function torchTimes(): Record<string, number[]> | null {
     console.log('(PyTorch column skipped: /usr/bin/python3 has no torch)');
     return null;
   }
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(availableParallelism()) };
+  // PyTorch at its best here: OpenBLAS single-threaded under torch's own pool of one thread per core, and no
+  // forced OpenBLAS core type or L2 size (OPENBLAS_CORETYPE=Haswell halves its sgemm on this CPU).
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(availableParallelism()) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync(py, [script, quick ? '--quick' : '--full'], { env, encoding: 'utf8', timeout: 20 * 60_000 });
   if (r.status !== 0) {
     console.log(`(PyTorch column skipped: torch_bench.py failed: ${r.stderr.trim().split('\n').pop()})`);
     return null;
   }
-  const parsed = JSON.parse(r.stdout) as Record<string, number[]>;
+  const parsed = JSON.parse(r.stdout) as Record<string, number[]> & { _meta?: TorchMeta };
+  torchMeta = parsed._meta ?? null;
+  delete parsed._meta;
+  if (torchMeta) {
+    const b = torchMeta.blas;
+    console.log(`(PyTorch ${torchMeta.torch}: ${torchMeta.threads} threads, BLAS ${b.name}${b.config ? ` [${b.config}]` : ''} from ${b.libraries.join(', ') || 'no shared library'}; ` +
+      `env ${Object.entries(torchMeta.env).map(([k, v]) => `${k}=${v ?? '(unset)'}`).join(' ')})`);
+    if (!/OpenBLAS|MKL|BLIS/.test(b.name)) console.log('(WARNING: PyTorch is not on an optimized BLAS: install libopenblas0 (Debian) to measure it at its best)');
+  }
   torchResults = parsed;
   return parsed;
 }
@@ -361,7 +389,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = loadavg();
   console.log(`descent bench ${quick ? '(quick) ' : ''}— ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, Node ${process.version}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`descent backend: ${descentBackends.descent}${wasmBackend ? ` (${wasmBackend.threads} threads for large matmuls)` : ''}; units: s = seconds per fit (lower is better), others higher is better; cells: median (min–max)\n`);
+  const ni = nativeBackend?.info();
+  console.log(`descent backend: ${best}; native: ${ni ? `GEMM via ${ni.blas ?? `own ${ni.isa} kernels`}${ni.blasConfig && ni.blas ? ` [${ni.blasConfig}]` : ''}, own kernels ${ni.isa}, ${ni.threads} threads` : `unavailable (${nativeError})`}; wasm: ${wasmBackend ? `${wasmBackend.threads} threads` : 'unavailable'}`);
+  console.log('units: s = seconds per fit (lower is better), others higher is better; cells: median (min–max)\n');
   tf.env().set('PROD', true);
   if (want('fit')) await fitSection();
   if (want('mlp') || want('predict')) await mlpSection();
@@ -371,8 +401,10 @@ async function main(): Promise<void> {
     date: started.toISOString(),
     quick,
     machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, loadBefore, loadAfter: loadavg() },
-    descentBackend: descentBackends.descent,
-    threads: wasmBackend?.threads ?? 1,
+    descentBackend: best,
+    native: ni ?? null,
+    wasmThreads: wasmBackend?.threads ?? null,
+    pytorch: torchMeta,
     /** Products split across threads, chunks run by the main thread among them, and serial fallbacks (busy machine). */
     threadStats: wasmBackend?.stats() ?? null,
     tfjs: tf.version.tfjs,
@@ -383,7 +415,6 @@ async function main(): Promise<void> {
   const st = wasmBackend?.stats();
   if (st) console.log(`\nthreads: ${st.parallel} products split, main thread ran ${st.mainChunks} of ${st.chunks} chunks, ${st.serialFallbacks} serial fallbacks`);
   console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; wrote ${outPath}`);
-  wasm1?.terminate();
   wasmBackend?.terminate();
 }
 

@@ -1,13 +1,50 @@
 # PyTorch column of `npm run bench` (run by bench/run.ts with Debian's /usr/bin/python3 when it has torch).
-# Same workloads as the TS side; prints JSON {key: [seconds per run, ...]}. OPENBLAS_NUM_THREADS=1 is set by the
-# caller so OpenBLAS's pool does not fight torch's intra-op pool over the cores.
-import json, sys, time, os
+# Same workloads as the TS side; prints JSON {key: [seconds per run, ...], "_meta": {how it ran}}.
+# PyTorch at its best here (docs/speed.md): the caller sets OPENBLAS_NUM_THREADS=1 (OpenBLAS's pool would fight
+# torch's intra-op pool over the cores) and unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (a forced core type
+# halves sgemm speed); torch uses one thread per core. _meta names the BLAS library actually loaded, so a run on
+# the reference BLAS (about 3 GFLOP/s, when libopenblas is not installed) is visible.
+import ctypes, json, sys, time, os
 import torch
 
 quick = '--quick' in sys.argv
 torch.set_num_threads(os.cpu_count() or 1)
 torch.manual_seed(0)
 out = {}
+
+def blas_in_use():
+    torch.randn(64, 64) @ torch.randn(64, 64)  # make sure the BLAS is loaded
+    with open('/proc/self/maps') as f:
+        libs = sorted({line.split()[-1] for line in f if 'blas' in line.lower() and '.so' in line})
+    info = {'libraries': libs, 'name': 'unknown'}
+    for lib in libs:
+        real = os.path.realpath(lib)
+        try:
+            h = ctypes.CDLL(lib)
+        except OSError:
+            continue
+        if hasattr(h, 'openblas_get_config'):
+            h.openblas_get_config.restype = ctypes.c_char_p
+            core = ''
+            if hasattr(h, 'openblas_get_corename'):
+                h.openblas_get_corename.restype = ctypes.c_char_p
+                core = '; core ' + h.openblas_get_corename().decode()
+            info['name'] = 'OpenBLAS'
+            info['config'] = h.openblas_get_config().decode() + core
+        elif 'mkl' in real:
+            info['name'] = 'MKL'
+        elif real.endswith('blas/libblas.so.3') or 'libblas.so' in os.path.basename(real) and info['name'] == 'unknown':
+            info['name'] = 'reference BLAS (netlib)'
+    if 'mkl' in torch.__config__.show().lower() and info['name'] == 'unknown':
+        info['name'] = 'MKL (built into torch)'
+    return info
+
+out['_meta'] = {
+    'torch': torch.__version__,
+    'threads': torch.get_num_threads(),
+    'blas': blas_in_use(),
+    'env': {k: os.environ.get(k) for k in ['OPENBLAS_NUM_THREADS', 'OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS']},
+}
 
 def runs(fn, reps, warmup=True):
     if warmup:

@@ -27,8 +27,10 @@ model.summary();
 model.compile({ loss: 'categorical_crossentropy', optimizer: 'adam', metrics: ['accuracy'] });
 
 const start = performance.now();
-await model.fit(toImages(xTrain), yTrain, { epochs, batchSize: 128, validationSplit: 0.1, verbose: process.stdout.isTTY ? 1 : 2 });
+// Keras's example holds out 10% of the training set for validation; here every training digit is used and the
+// held-out 2,000 are reported as val_ metrics after each epoch (they never steer training).
+await model.fit(toImages(xTrain), yTrain, { epochs, batchSize: 128, validationData: [toImages(xTest), yTest], verbose: process.stdout.isTTY ? 1 : 2 });
 const seconds = (performance.now() - start) / 1000;
 const [loss, accuracy] = (await model.evaluate(toImages(xTest), yTest, { verbose: 0 })) as number[];
 console.log(`test loss ${loss.toFixed(4)}, test accuracy ${(accuracy * 100).toFixed(2)}% on ${yTest.shape[0]} digits`);
-console.log(`trained ${epochs} epochs in ${seconds.toFixed(1)} s (${Math.round((epochs * trainSize * 0.9) / seconds)} samples/s)`);
+console.log(`trained ${epochs} epochs in ${seconds.toFixed(1)} s (${Math.round((epochs * trainSize) / seconds)} samples/s)`);

@@ -3,7 +3,7 @@
 //   gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate)
 //       C[m×n] (+)= op(A)·op(B) on Float32Arrays in place, offsets and leading dimensions in elements.
 //   adam(w, g, m, v, c1, c2, alpha, eps)      the fused Adam update (same rule as asm/elementwise.ts)
-//   im2col(...), col2im(...)                  convolution's lowering to GEMM (NHWC, see below)
+//   im2col(x, col, geometry), col2im(col, x, geometry)   convolution's lowering to GEMM (channels last)
 //   info()                                    { isa, features, threads, blas, blasPath, ... }
 //   configure({ threads, isa, blas })         for DESCENT_THREADS and the tests
 // GEMM: a system OpenBLAS or BLIS when dlopen finds one (a tuned, maintained micro-kernel for every CPU), else
@@ -231,8 +231,10 @@ static void gemm_block(const gemm_t *g, int i0, int i1, int j0, int j1, float *a
   float tile[16 * 32] __attribute__((aligned(64)));
   for (int jc = j0; jc < j1; jc += NC) {
     int nc = j1 - jc < NC ? j1 - jc : NC;
-    for (int pc = 0; pc < g->k; pc += KC) {
-      int kc = g->k - pc < KC ? g->k - pc : KC;
+    // k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16: a thin last block wastes a C pass).
+    int kblocks = (g->k + KC - 1) / KC, kstep = (g->k + kblocks - 1) / kblocks;
+    for (int pc = 0; pc < g->k; pc += kstep) {
+      int kc = g->k - pc < kstep ? g->k - pc : kstep;
       int add = pc > 0 || g->acc;
       pack_b(g, pc, jc, kc, nc, bp, nr);
       for (int ic = i0; ic < i1; ic += MC) {
@@ -362,44 +364,39 @@ static adam_fn adam_kernel(void) {
   return adam_base;
 }
 
-// ------------------------------------------------------------------ convolution lowering (NHWC, one image)
-// col[(oy·ow + ox), (ky·kw + kx)·c + ch] = x[oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, ch], 0 outside the image.
+// ------------------------------------------------------------------ convolution lowering (channels last)
+// The same layout as src/backend/conv.ts: for samples n0..n1 and group grp,
+//   col[(n − n0)·P + p, tap·cg + c] = x[n, input position of (p, tap), grp·cg + c], 0 in the padding,
+// with P output positions, taps over (kd, kh, kw) and cg = Cin/groups. col2im is the adjoint (adds into x).
 typedef struct {
-  int h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow;
+  int D, H, W, OD, OH, OW, KD, KH, KW, sd, sh, sw, dd, dh, dw, pd, ph, pw, cin, groups, n0, n1, grp;
 } conv_t;
 
-static void im2col(const float *x, float *col, const conv_t *q) {
-  long rowlen = (long)q->kh * q->kw * q->c;
-  for (int oy = 0; oy < q->oh; oy++)
-    for (int ox = 0; ox < q->ow; ox++) {
-      float *d = col + ((long)oy * q->ow + ox) * rowlen;
-      for (int ky = 0; ky < q->kh; ky++) {
-        int y = oy * q->sh - q->pt + ky * q->dh;
-        for (int kx = 0; kx < q->kw; kx++, d += q->c) {
-          int xx = ox * q->sw - q->pl + kx * q->dw;
-          if (y < 0 || y >= q->h || xx < 0 || xx >= q->w) memset(d, 0, sizeof(float) * q->c);
-          else memcpy(d, x + ((long)y * q->w + xx) * q->c, sizeof(float) * q->c);
-        }
-      }
-    }
-}
-
-// The adjoint: dx[...] += col[...] over every window position that read it.
-static void col2im(const float *col, float *x, const conv_t *q) {
-  long rowlen = (long)q->kh * q->kw * q->c;
-  for (int oy = 0; oy < q->oh; oy++)
-    for (int ox = 0; ox < q->ow; ox++) {
-      const float *s = col + ((long)oy * q->ow + ox) * rowlen;
-      for (int ky = 0; ky < q->kh; ky++) {
-        int y = oy * q->sh - q->pt + ky * q->dh;
-        for (int kx = 0; kx < q->kw; kx++, s += q->c) {
-          int xx = ox * q->sw - q->pl + kx * q->dw;
-          if (y < 0 || y >= q->h || xx < 0 || xx >= q->w) continue;
-          float *d = x + ((long)y * q->w + xx) * q->c;
-          for (int ch = 0; ch < q->c; ch++) d[ch] += s[ch];
-        }
-      }
-    }
+static void lower(const conv_t *q, float *x, float *col, int adjoint) {
+  const int cg = q->cin / q->groups, c0 = q->grp * cg;
+  float *cp = col;
+  for (int n = q->n0; n < q->n1; n++)
+    for (int od = 0; od < q->OD; od++)
+      for (int oh = 0; oh < q->OH; oh++)
+        for (int ow = 0; ow < q->OW; ow++)
+          for (int kd = 0; kd < q->KD; kd++) {
+            int id = od * q->sd - q->pd + kd * q->dd;
+            for (int kh = 0; kh < q->KH; kh++) {
+              int ih = oh * q->sh - q->ph + kh * q->dh;
+              int row_ok = id >= 0 && id < q->D && ih >= 0 && ih < q->H;
+              long base = (((long)n * q->D + id) * q->H + ih) * q->W;
+              for (int kw = 0; kw < q->KW; kw++, cp += cg) {
+                int iw = ow * q->sw - q->pw + kw * q->dw;
+                int ok = row_ok && iw >= 0 && iw < q->W;
+                float *px = x + (base + iw) * q->cin + c0;
+                if (adjoint) {
+                  if (ok)
+                    for (int c = 0; c < cg; c++) px[c] += cp[c];
+                } else if (ok) memcpy(cp, px, sizeof(float) * cg);
+                else memset(cp, 0, sizeof(float) * cg);
+              }
+            }
+          }
 }
 
 // ------------------------------------------------------------------ BLAS discovery
@@ -519,24 +516,30 @@ static napi_value js_adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// im2col(x, xOff, col, colOff, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow) and col2im with the same arguments
-// (col2im adds into x). Offsets select one image of a batch.
+// im2col(x, col, geometry) and col2im(col, x, geometry): geometry is an Int32Array laid out as conv_t.
 static napi_value conv_common(napi_env env, napi_callback_info info, int adjoint) {
-  size_t argc = 17;
-  napi_value v[17];
+  size_t argc = 3;
+  napi_value v[3];
   CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
   float *x, *col;
-  size_t lx, lc;
-  if (argc < 17 || !get_f32(env, v[0], &x, &lx, "x") || !get_f32(env, v[2], &col, &lc, "col")) return NULL;
-  int d[17];
-  for (int i = 4; i < 17; i++) d[i] = (int)num(env, v[i]);
-  conv_t q = {d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15], d[16]};
-  long xo = (long)num(env, v[1]), co = (long)num(env, v[3]);
-  if (xo < 0 || co < 0 || xo + (long)q.h * q.w * q.c > (long)lx ||
-      co + (long)q.oh * q.ow * q.kh * q.kw * q.c > (long)lc)
+  size_t lx, lc, lq;
+  napi_typedarray_type type;
+  void *qp;
+  napi_value ab;
+  size_t off;
+  if (argc < 3 || !get_f32(env, v[adjoint ? 1 : 0], &x, &lx, "x") || !get_f32(env, v[adjoint ? 0 : 1], &col, &lc, "col"))
+    return NULL;
+  if (napi_get_typedarray_info(env, v[2], &type, &lq, &qp, &ab, &off) != napi_ok || type != napi_int32_array ||
+      lq * sizeof(int) < sizeof(conv_t))
+    return napi_throw_type_error(env, NULL, "descent native: im2col geometry must be an Int32Array of 23 values"), NULL;
+  conv_t q;
+  memcpy(&q, qp, sizeof q);
+  long cg = q.groups > 0 ? q.cin / q.groups : 0;
+  long P = (long)q.OD * q.OH * q.OW, K = (long)q.KD * q.KH * q.KW * cg;
+  if (q.groups < 1 || q.cin % q.groups || q.grp < 0 || q.grp >= q.groups || q.n0 < 0 || q.n1 < q.n0 ||
+      (long)q.n1 * q.D * q.H * q.W * q.cin > (long)lx || (long)(q.n1 - q.n0) * P * K > (long)lc)
     return napi_throw_range_error(env, NULL, "descent native: im2col operands out of bounds"), NULL;
-  if (adjoint) col2im(col + co, x + xo, &q);
-  else im2col(x + xo, col + co, &q);
+  lower(&q, x, col, adjoint);
   return NULL;
 }
 static napi_value js_im2col(napi_env env, napi_callback_info info) { return conv_common(env, info, 0); }

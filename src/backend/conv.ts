@@ -13,17 +13,18 @@ import type { ConvGeometry } from './conv-geometry.js';
 
 /** Largest col buffer (values): 16 Mi floats, 64 MiB. */
 const COL_LIMIT = 1 << 24;
-let colScratch = new Float32Array(0);
-let tmpScratch = new Float32Array(0);
+const scratchBuffers = new Map<string, Float32Array>();
 
-function scratch(which: 'col' | 'tmp', n: number): Float32Array {
-  if (which === 'col') {
-    if (colScratch.length < n) colScratch = new Float32Array(n);
-    return colScratch;
-  }
-  if (tmpScratch.length < n) tmpScratch = new Float32Array(n);
-  return tmpScratch;
+/** A reused buffer of at least n values, of the same element type as `like` (float64 while gradients are checked in float64). */
+function scratch(which: 'col' | 'tmp', n: number, like: Float32Array): Float32Array {
+  const key = `${which}${like.BYTES_PER_ELEMENT}`;
+  let buf = scratchBuffers.get(key);
+  if (!buf || buf.length < n) scratchBuffers.set(key, (buf = new (like.constructor as Float32ArrayConstructor)(n)));
+  return buf;
 }
+
+/** A fresh buffer of n values of like's element type. */
+const fresh = (n: number, like: Float32Array) => new (like.constructor as Float32ArrayConstructor)(n);
 
 const positions = (g: ConvGeometry) => g.outSize[0] * g.outSize[1] * g.outSize[2];
 const kernelRows = (g: ConvGeometry) => g.kernel[0] * g.kernel[1] * g.kernel[2] * (g.inChannels / g.groups);
@@ -124,16 +125,16 @@ function putColumns(src: Float32Array, rows: number, width: number, a: Float32Ar
 export function im2colConvForward(b: Backend, g: ConvGeometry, x: Float32Array, w: Float32Array, y: Float32Array): void {
   const P = positions(g), K = kernelRows(g), Cout = g.outChannels, og = Cout / g.groups;
   const step = chunkSamples(g);
-  const wg = g.groups > 1 ? new Float32Array(K * og) : w;
+  const wg = g.groups > 1 ? fresh(K * og, w) : w;
   for (let n0 = 0; n0 < g.batch; n0 += step) {
     const n1 = Math.min(g.batch, n0 + step), M = (n1 - n0) * P;
-    const col = scratch('col', M * K);
+    const col = scratch('col', M * K, x);
     for (let grp = 0; grp < g.groups; grp++) {
       im2col(g, x, n0, n1, grp, col);
       if (g.groups === 1) {
         b.matmul(col, w, y.subarray(n0 * P * Cout, n1 * P * Cout), M, K, Cout, false, false);
       } else {
-        const tmp = scratch('tmp', M * og);
+        const tmp = scratch('tmp', M * og, x);
         b.matmul(col, takeColumns(w, K, Cout, grp * og, og, wg), tmp, M, K, og, false, false);
         putColumns(tmp, M, og, y.subarray(n0 * P * Cout), Cout, grp * og, false);
       }
@@ -145,11 +146,11 @@ export function im2colConvBackpropInput(b: Backend, g: ConvGeometry, dy: Float32
   const P = positions(g), K = kernelRows(g), Cout = g.outChannels, og = Cout / g.groups;
   const step = chunkSamples(g);
   dx.fill(0);
-  const wg = g.groups > 1 ? new Float32Array(K * og) : w;
-  const dyg = g.groups > 1 ? new Float32Array(step * P * og) : dy;
+  const wg = g.groups > 1 ? fresh(K * og, w) : w;
+  const dyg = g.groups > 1 ? fresh(step * P * og, dy) : dy;
   for (let n0 = 0; n0 < g.batch; n0 += step) {
     const n1 = Math.min(g.batch, n0 + step), M = (n1 - n0) * P;
-    const col = scratch('col', M * K);
+    const col = scratch('col', M * K, dy);
     for (let grp = 0; grp < g.groups; grp++) {
       if (g.groups === 1) b.matmul(dy.subarray(n0 * P * Cout, n1 * P * Cout), w, col, M, Cout, K, false, true);
       else b.matmul(takeColumns(dy.subarray(n0 * P * Cout), M, Cout, grp * og, og, dyg), takeColumns(w, K, Cout, grp * og, og, wg), col, M, og, K, false, true);
@@ -161,11 +162,11 @@ export function im2colConvBackpropInput(b: Backend, g: ConvGeometry, dy: Float32
 export function im2colConvBackpropFilter(b: Backend, g: ConvGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array): void {
   const P = positions(g), K = kernelRows(g), Cout = g.outChannels, og = Cout / g.groups;
   const step = chunkSamples(g);
-  const dyg = g.groups > 1 ? new Float32Array(step * P * og) : dy;
-  const dwg = g.groups > 1 ? new Float32Array(K * og) : dw;
+  const dyg = g.groups > 1 ? fresh(step * P * og, dy) : dy;
+  const dwg = g.groups > 1 ? fresh(K * og, dw) : dw;
   for (let n0 = 0; n0 < g.batch; n0 += step) {
     const n1 = Math.min(g.batch, n0 + step), M = (n1 - n0) * P;
-    const col = scratch('col', M * K);
+    const col = scratch('col', M * K, x);
     for (let grp = 0; grp < g.groups; grp++) {
       im2col(g, x, n0, n1, grp, col);
       if (g.groups === 1) b.matmul(col, dy.subarray(n0 * P * Cout, n1 * P * Cout), dw, K, M, Cout, true, false, n0 > 0);

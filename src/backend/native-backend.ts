@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend } from './backend.js';
 import { matmulReference } from './js-backend.js';
 import { checkMatmulArgs } from './wasm-backend.js';
+import type { ConvGeometry } from './conv-geometry.js';
 
 /** What the addon reports about itself and the machine (`descent info` prints it). */
 export interface NativeInfo {
@@ -41,8 +42,8 @@ export interface NativeConfig {
 interface Addon {
   gemm(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate: boolean): void;
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void;
-  im2col(x: Float32Array, xOff: number, col: Float32Array, colOff: number, ...geometry: number[]): void;
-  col2im(col: Float32Array, colOff: number, x: Float32Array, xOff: number, ...geometry: number[]): void;
+  im2col(x: Float32Array, col: Float32Array, geometry: Int32Array): void;
+  col2im(col: Float32Array, x: Float32Array, geometry: Int32Array): void;
   info(): NativeInfo;
   configure(config: NativeConfig): void;
 }
@@ -59,7 +60,7 @@ export interface NativeBackend extends Backend {
 }
 
 /** Below this many multiply-adds the TypeScript loop beats the call into the addon (measured in docs/speed.md). */
-export const NATIVE_MIN_MACS = 512;
+export const NATIVE_MIN_MACS = 128;
 
 export const defaultNativePath = fileURLToPath(new URL('../../../native/build/Release/descent.node', import.meta.url));
 
@@ -90,10 +91,61 @@ export function createNativeBackend(options: { addonPath?: string; threads?: num
     addon.adam(w, g, m, v, c1, c2, alpha, eps);
   }
 
+  // Convolution as in conv.ts (im2col, one GEMM per group, col2im), with the lowering in C and groups addressed
+  // through GEMM offsets and leading dimensions instead of copies. Samples go in chunks so col stays under 64 MiB.
+  const geo = new Int32Array(23);
+  let col = new Float32Array(0);
+  function plan(g: ConvGeometry): { P: number; K: number; step: number; og: number } {
+    const P = g.outSize[0] * g.outSize[1] * g.outSize[2];
+    const K = g.kernel[0] * g.kernel[1] * g.kernel[2] * (g.inChannels / g.groups);
+    const step = Math.max(1, Math.min(g.batch, Math.floor((1 << 24) / Math.max(1, P * K))));
+    if (col.length < step * P * K) col = new Float32Array(step * P * K);
+    geo.set([...g.inSize, ...g.outSize, ...g.kernel, ...g.strides, ...g.dilations, ...g.padBefore, g.inChannels, g.groups]);
+    return { P, K, step, og: g.outChannels / g.groups };
+  }
+  const setChunk = (n0: number, n1: number, grp: number): Int32Array => (geo[20] = n0, geo[21] = n1, geo[22] = grp, geo);
+
+  function convForward(g: ConvGeometry, x: Float32Array, w: Float32Array, y: Float32Array): void {
+    const { P, K, step, og } = plan(g), Cout = g.outChannels;
+    for (let n0 = 0; n0 < g.batch; n0 += step) {
+      const n1 = Math.min(g.batch, n0 + step), M = (n1 - n0) * P;
+      for (let grp = 0; grp < g.groups; grp++) {
+        addon.im2col(x, col, setChunk(n0, n1, grp));
+        addon.gemm(col, 0, K, w, grp * og, Cout, y, n0 * P * Cout + grp * og, Cout, M, K, og, false, false, false);
+      }
+    }
+  }
+
+  function convBackpropInput(g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
+    const { P, K, step, og } = plan(g), Cout = g.outChannels;
+    dx.fill(0);
+    for (let n0 = 0; n0 < g.batch; n0 += step) {
+      const n1 = Math.min(g.batch, n0 + step), M = (n1 - n0) * P;
+      for (let grp = 0; grp < g.groups; grp++) {
+        addon.gemm(dy, n0 * P * Cout + grp * og, Cout, w, grp * og, Cout, col, 0, K, M, og, K, false, true, false);
+        addon.col2im(col, dx, setChunk(n0, n1, grp));
+      }
+    }
+  }
+
+  function convBackpropFilter(g: ConvGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array): void {
+    const { P, K, step, og } = plan(g), Cout = g.outChannels;
+    for (let n0 = 0; n0 < g.batch; n0 += step) {
+      const n1 = Math.min(g.batch, n0 + step), M = (n1 - n0) * P;
+      for (let grp = 0; grp < g.groups; grp++) {
+        addon.im2col(x, col, setChunk(n0, n1, grp));
+        addon.gemm(col, 0, K, dy, n0 * P * Cout + grp * og, Cout, dw, grp * og, Cout, K, M, og, true, false, n0 > 0);
+      }
+    }
+  }
+
   return {
     name: 'native',
     matmul,
     adam,
+    convForward,
+    convBackpropInput,
+    convBackpropFilter,
     gemm: (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate = false) =>
       addon.gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate),
     info: () => addon.info(),

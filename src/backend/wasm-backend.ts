@@ -5,10 +5,8 @@
 // wasm-protocol.ts); the main thread then blocks on Atomics.wait until the last chunk is done, since
 // Backend.matmul is synchronous.
 
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Backend } from './backend.js';
+import { platform } from '../platform/node.js';
 import { matmulReference } from './js-backend.js';
 import { CTL_BYTES, Ctl, OP_GEMM, OP_STOP, runChunks, type GemmExports } from './wasm-protocol.js';
 
@@ -19,9 +17,11 @@ export const WASM_MIN_MACS = 64;
 export const PARALLEL_MIN_MACS = 1 << 21;
 
 export interface WasmBackendOptions {
-  /** Path of the compiled module; default build/descent.wasm next to the package root. */
+  /** Path of the compiled module; default build/descent.wasm next to the package root. Node reads it synchronously. */
   wasmPath?: string | URL;
-  /** Threads for large products, main thread included; default min(cores, 4). 1 disables workers. */
+  /** The compiled module itself (the browser compiles it with WebAssembly.compileStreaming); wasmPath is then unused. */
+  module?: WebAssembly.Module;
+  /** Threads for large products, main thread included; default min(cores, 4), 1 in the browser. 1 disables workers. */
   threads?: number;
 }
 
@@ -55,8 +55,12 @@ export function checkMatmulArgs(a: Float32Array, b: Float32Array, out: Float32Ar
 
 /** Instantiate the module and build the backend; throws when the file is missing or WebAssembly lacks SIMD/threads. */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
-  const bytes = readFileSync(options.wasmPath ?? defaultWasmPath);
-  const module = new WebAssembly.Module(bytes);
+  let module = options.module;
+  if (!module) {
+    const bytes = platform.readWasm(options.wasmPath ?? defaultWasmPath);
+    if (!bytes) throw new Error('wasm backend: this platform compiles the module asynchronously; pass { module } (the browser entry\'s ready() does).');
+    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  }
   const ex0 = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }) } });
   const scratchBytes = (ex0.exports as unknown as GemmExports).SCRATCH_BYTES.value;
   const MR = (ex0.exports as unknown as GemmExports).MR.value;
@@ -65,7 +69,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new Error(`wasm backend: threads must be a positive integer, got ${options.threads}.`);
   }
-  const threads = Math.min(options.threads ?? Math.min(availableParallelism(), 4), 16);
+  const threads = Math.min(options.threads ?? Math.min(platform.cores(), 4), 16);
   const scratchBase = CTL_BYTES;
   const operandBase = align(scratchBase + threads * scratchBytes, 64);
   const maxPages = 32768; // 2 GiB: matches --maximumMemory in asm/build.mjs
@@ -84,7 +88,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   // Worker pool, started on the first large product. Workers join a job whenever they wake; none is waited for
   // except to finish a chunk it has claimed.
-  const workers: Worker[] = [];
+  const workers: { terminate(): unknown }[] = [];
   let poolStarted = false;
   let stopped = false;
   let slowStreak = 0;
@@ -94,10 +98,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   function startPool(): void {
     poolStarted = true;
     for (let w = 1; w < threads; w++) {
-      const worker = new Worker(new URL('./wasm-worker.js', import.meta.url), { workerData: { module, memory, slot: w, scratch: scratchBase + w * scratchBytes } });
-      worker.unref();
-      worker.on('error', (e) => process.emitWarning(`descent: wasm worker ${w} failed (${(e as Error).message}); continuing with fewer threads.`));
-      workers.push(worker);
+      const data = { module, memory, slot: w, scratch: scratchBase + w * scratchBytes };
+      const worker = platform.startKernelWorker(data, (e) => platform.warn(`descent: wasm worker ${w} failed (${e.message}); continuing with fewer threads.`));
+      if (worker) workers.push(worker);
     }
   }
   const readyWorkers = (): number => {

@@ -8,6 +8,7 @@ import { Callback, type CallbackModel, type Logs } from './callback.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkMonitor, resolveMode, say, type MonitorMode } from './monitor.js';
 import { checkKeys, checkNumber } from '../schedules/schedule.js';
+import { platform } from '../platform/node.js';
 
 export interface ModelCheckpointOptions {
   /** Where to save (needs model.save / model.saveWeights); omit to keep the weights in memory only. */
@@ -112,7 +113,7 @@ export class ModelCheckpoint extends Callback {
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined) {
-        process.emitWarning(`Can save best model only with ${this.monitor} available. Available metrics are: ${Object.keys(logs).join(',')}.`);
+        platform.warn(`Can save best model only with ${this.monitor} available. Available metrics are: ${Object.keys(logs).join(',')}.`);
         return;
       }
       const better = this.mode === 'min' ? current < this.best : current > this.best;

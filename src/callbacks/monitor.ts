@@ -3,6 +3,7 @@
 // with or without 'val_') improve upwards, losses and errors downwards (Keras reads the metric's direction).
 
 import type { CallbackModel, Logs } from './callback.js';
+import { platform } from '../platform/node.js';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
@@ -35,7 +36,7 @@ export function monitorValue(owner: string, monitor: string, logs: Logs | undefi
   const v = logs?.[monitor];
   if (v === undefined && !warned.has(monitor)) {
     warned.add(monitor);
-    process.emitWarning(`${owner} is conditioned on metric \`${monitor}\` which is not available. Available metrics are: ${Object.keys(logs ?? {}).join(',')}.`);
+    platform.warn(`${owner} is conditioned on metric \`${monitor}\` which is not available. Available metrics are: ${Object.keys(logs ?? {}).join(',')}.`);
   }
   return v;
 }
@@ -48,5 +49,5 @@ export function optimizerOf(owner: string, model: CallbackModel | null): { learn
 }
 
 export function say(line: string): void {
-  process.stdout.write(line + '\n');
+  platform.stdout().write(line + '\n');
 }

@@ -5,11 +5,12 @@
 // one summary line per epoch.
 
 import { Callback, type Logs } from './callback.js';
+import { platform } from '../platform/node.js';
 
 export interface ProgbarOptions {
   /** 1: progress bar, 2: one line per epoch. */
   verbose?: number;
-  /** Where to write (default process.stdout). */
+  /** Where to write (default process.stdout; console.log by lines in the browser). */
   stream?: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   /** Minimum milliseconds between redraws on a TTY (default 50). */
   interval?: number;
@@ -55,7 +56,7 @@ export class ProgbarLogger extends Callback {
   constructor(options: ProgbarOptions = {}) {
     super();
     this.verbose = options.verbose ?? 1;
-    this.stream = options.stream ?? process.stdout;
+    this.stream = options.stream ?? platform.stdout();
     this.interval = options.interval ?? 50;
     this.tty = Boolean(this.stream.isTTY);
     this.summary = options.onTrainEndSummary;

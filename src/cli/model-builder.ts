@@ -11,13 +11,15 @@
 //     "layers": [{ "className": "Dense", "config": { "units": 8 } },      or the full stack (output layer included),
 //                { "type": "Dense", "units": 1, "activation": "sigmoid" }],  Keras/TF.js form or flat form
 //     "loss": "...", "optimizer": "adam" | { "className": "Adam", "config": {...} }, "learningRate": 0.001,
-//     "metrics": ["accuracy"], "epochs": 100, "batchSize": 32 }
+//     "metrics": ["accuracy"], "epochs": 100, "batchSize": 32,
+//     "inputShape": [28, 28, 1] }                                          each CSV row reshaped to this (e.g. for Conv2D)
 
 import { readJsonFile } from '../io/json-file.js';
 import { Sequential } from '../models/sequential.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout, InputLayer } from '../layers/core.js';
 import { layerFromConfig } from '../layers/layer.js';
+import { Reshape } from '../layers/reshaping.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Task } from '../data/csv.js';
 
@@ -32,9 +34,11 @@ export interface ModelSpec {
   metrics?: string[];
   epochs?: number;
   batchSize?: number;
+  /** Shape of one sample (e.g. [28, 28, 1] for images given as rows of 784 pixels); its size must match the features. */
+  inputShape?: number[];
 }
 
-const SPEC_KEYS = ['hidden', 'activation', 'dropout', 'layers', 'loss', 'optimizer', 'learningRate', 'metrics', 'epochs', 'batchSize'];
+const SPEC_KEYS = ['hidden', 'activation', 'dropout', 'layers', 'loss', 'optimizer', 'learningRate', 'metrics', 'epochs', 'batchSize', 'inputShape'];
 
 export interface TaskInfo {
   task: Task;
@@ -86,6 +90,7 @@ export function checkModelSpec(spec: unknown, where: string): ModelSpec {
   if (s.learningRate !== undefined && !(typeof s.learningRate === 'number' && s.learningRate > 0)) fail('learningRate', 'a positive number');
   if (s.metrics !== undefined && !(Array.isArray(s.metrics) && s.metrics.every((m) => typeof m === 'string'))) fail('metrics', 'a list of metric names');
   for (const k of ['epochs', 'batchSize']) if (s[k] !== undefined && !posInt(s[k])) fail(k, 'a positive integer');
+  if (s.inputShape !== undefined && !(Array.isArray(s.inputShape) && s.inputShape.length > 0 && s.inputShape.every(posInt))) fail('inputShape', 'a list of positive integers such as [28, 28, 1]');
   return s as ModelSpec;
 }
 
@@ -104,6 +109,11 @@ export function buildModel(info: TaskInfo, options: BuildOptions = {}): Sequenti
   const defaults = TASK_DEFAULTS[info.task];
   const model = new Sequential();
   model.add(new InputLayer({ inputShape: [info.inputs] }));
+  if (spec.inputShape) {
+    const size = spec.inputShape.reduce((a, b) => a * b, 1);
+    if (size !== info.inputs) throw new Error(`Model spec ${where}: inputShape [${spec.inputShape.join(', ')}] holds ${size} values but the data has ${info.inputs} features per row.`);
+    model.add(new Reshape({ targetShape: spec.inputShape }));
+  }
   if (spec.layers) {
     spec.layers.forEach((l, i) => {
       const { className, config } = 'className' in l && typeof l.className === 'string'

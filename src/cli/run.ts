@@ -13,6 +13,7 @@ import { report, REPORT_USAGE } from './commands/report.js';
 import { tune, TUNE_USAGE } from './commands/tune.js';
 import { info, INFO_USAGE } from './commands/info.js';
 import { runTuneWorker, TUNE_WORKER_USAGE } from './tune-worker.js';
+import { playground, PLAYGROUND_USAGE } from './commands/playground.js';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   tune: { run: tune, usage: () => TUNE_USAGE, about: 'hyperparameter search over a space.json; prints the leaderboard' },
   info: { run: info, usage: () => INFO_USAGE, about: 'backend in use (native, wasm, js), CPU features, threads, BLAS' },
   'tune-worker': { run: runTuneWorker, usage: () => TUNE_WORKER_USAGE, about: 'run one worker of a stored tuning study (many machines can join)' },
+  playground: { run: playground, usage: () => PLAYGROUND_USAGE, about: 'serve the interactive playground page on localhost (or --out: static files)' },
 };
 
 export const USAGE = `Usage: descent <command> [options]

@@ -5,7 +5,8 @@
 import { Tensor, tensor, type TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { Rng, getRng } from '../tensor/random.js';
-import { csvExamples, fitCsvEncoders, type CsvEncoders, type CsvOptions } from './csv.js';
+import type { CsvEncoders, CsvOptions } from './csv.js';
+import { platform } from '../platform/node.js';
 
 /** One mini-batch: features and targets with the same first dimension. */
 export interface Batch {
@@ -229,10 +230,10 @@ export class CsvDataset extends Dataset {
     if (this.fitted === undefined || this.rows === undefined) {
       if ('encoders' in this.options) {
         let n = 0;
-        for await (const _ of csvExamples(this.path, this.options.encoders)) n++;
+        for await (const _ of (await platform.csv()).csvExamples(this.path, this.options.encoders)) n++;
         this.rows = n;
       } else {
-        const { encoders, rows } = await fitCsvEncoders(this.path, this.options);
+        const { encoders, rows } = await (await platform.csv()).fitCsvEncoders(this.path, this.options);
         this.fitted = encoders;
         this.rows = rows;
       }
@@ -247,7 +248,7 @@ export class CsvDataset extends Dataset {
     const t = encoders.target;
     this.withShapes([width], t.task === 'multiclass' ? (t.oneHot ? [t.classes!.length] : []) : [1]);
     let n = 0;
-    for await (const ex of csvExamples(this.path, encoders)) {
+    for await (const ex of (await platform.csv()).csvExamples(this.path, encoders)) {
       if (ex.y === undefined) throw new Error(`${this.path} has no target column '${t.name}'; a training dataset needs it.`);
       n++;
       yield { x: ex.x, y: ex.y };

@@ -1,7 +1,8 @@
 // Weight data <-> bytes: little-endian float32 / int32 values back to back in manifest order, split into
 // shards of at most shardBytes (TF.js's default is 4 MiB), named group1-shard{i}of{n}.bin.
 
-import { createHash } from 'node:crypto';
+import { sha256 as sha256Bytes } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { type WeightSpec, specBytes } from './format.js';
 
 export interface NamedWeight {
@@ -10,7 +11,7 @@ export interface NamedWeight {
 }
 
 export function sha256(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return bytesToHex(sha256Bytes(typeof data === 'string' ? utf8ToBytes(data) : data));
 }
 
 /** Concatenate weight values into one little-endian buffer. */

@@ -12,7 +12,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import * as ops from '../ops/index.js';
-import { noGrad } from '../autograd/tape.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
@@ -141,15 +140,10 @@ export class BatchNormalization extends Normalization {
     const axis = this.axis[0] < 0 ? this.axis[0] + input.rank : this.axis[0];
     const c = this.movingMean!.size;
     if (input.shape[axis] !== c) throw new Error(`BatchNormalization '${this.name}' was built for ${c} channels on axis ${this.axis[0]}, got input of shape [${input.shape.join(', ')}].`);
-    const options = { axis, epsilon: this.epsilon };
+    const options = { axis, epsilon: this.epsilon, momentum: this.momentum };
     if (!(training && this.trainable)) return ops.batchNorm(input, this.movingMean!, this.movingVariance!, this.gamma, this.beta, options);
-    const { output, mean, variance } = ops.batchNormTraining(input, this.gamma, this.beta, options);
-    // Ops, so a captured training step updates the moving statistics on every replay too.
-    noGrad(() => {
-      ops.movingAverage(this.movingMean!, mean, this.momentum);
-      ops.movingAverage(this.movingVariance!, variance, this.momentum);
-    });
-    return output;
+    // The op moves the moving statistics toward this batch's in place (so a replayed step updates them too).
+    return ops.batchNormTraining(input, this.gamma, this.beta, this.movingMean!, this.movingVariance!, options);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -17,6 +17,7 @@ import { fitLoop, evaluateLoop, checkOptionNames, lossAndPredictions, type FitOp
 import type { History } from '../callbacks/history.js';
 import type { BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, sliceRows } from './data-checks.js';
+import { platform } from '../platform/node.js';
 
 export interface CompileOptions {
   /** Loss name ('binary_crossentropy', 'mse', ...), Loss object or function (yTrue, yPred) => per-sample tensor. */
@@ -291,11 +292,12 @@ export class Sequential {
     values.forEach((t, i) => vars[i].data.set(t.data));
   }
 
-  /** Save architecture, compile config, weights and optimizer state in TensorFlow.js's layers format (atomically). */
-  async save(dir: string, options: import('../io/save.js').SaveOptions = {}): Promise<void> {
-    // Imported on use: the io module itself imports this one to rebuild models.
-    const { saveModel } = await import('../io/save.js');
-    await saveModel(this, dir, options);
+  /**
+   * Save architecture, compile config, weights and optimizer state in TensorFlow.js's layers format: to a
+   * directory on Node (atomically); to 'indexeddb://name' or 'downloads://name' in the browser.
+   */
+  async save(dir: string, options: import('../io/artifacts.js').SaveOptions = {}): Promise<void> {
+    await platform.saveModel(this, dir, options);
   }
 
   countParams(): number {

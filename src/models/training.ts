@@ -16,6 +16,7 @@ import { textChart } from '../report/text-chart.js';
 import { isBatchSource, type BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, checkSameLength, takeRows, sliceRows } from './data-checks.js';
 import type { Sequential } from './sequential.js';
+import { platform } from '../platform/node.js';
 
 export interface FitOptions {
   /** Passes over the data (default 1). */
@@ -248,7 +249,7 @@ function makeBreather(): () => Promise<void> | null {
     const now = performance.now();
     if (now - last < 25) return null;
     last = now;
-    return new Promise((resolve) => setImmediate(resolve));
+    return platform.breathe();
   };
 }
 
@@ -455,7 +456,7 @@ export async function evaluateLoop(model: Sequential, xIn: TensorLike | BatchSou
     const secs = (performance.now() - start) / 1000;
     const ms = Math.round((secs * 1000) / Math.max(done, 1));
     const parts = formatLogs(logs);
-    process.stdout.write(`${done}/${steps || done} [${'='.repeat(30)}] - ${Math.floor(secs)}s ${ms}ms/step${parts}\n`);
+    platform.stdout().write(`${done}/${steps || done} [${'='.repeat(30)}] - ${Math.floor(secs)}s ${ms}ms/step${parts}\n`);
   }
   if (options.returnDict) return logs;
   const values = Object.values(logs);

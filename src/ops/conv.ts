@@ -1,4 +1,4 @@
-// Convolutions over 1 to 3 spatial dimensions, channels last (NWC, NHWC, NDHWC), with their gradients.
+// Convolutions over 1 to 3 spatial dimensions, channels last (NWC, NHWC, NDHWC), as op rules (src/ops/rule.ts).
 // conv:          y = x ⋆ w, w [...kernel, Cin/groups, Cout] (Keras's and TensorFlow's kernel layout)
 //                dx = backprop-input(dy, w), dw = backprop-filter(x, dy)
 // convTranspose: the adjoint of conv (Keras's Conv*DTranspose, TF's conv2dTranspose), w [...kernel, Cout, Cin]:
@@ -8,10 +8,10 @@
 
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { run } from '../autograd/tape.js';
-import { asTensor } from './unary.js';
-import type { Planned, Rule } from './rule.js';
+import { asTensor } from './binary.js';
 import { reshape } from './shape-ops.js';
+import { run } from '../autograd/tape.js';
+import type { Planned, Rule } from './rule.js';
 import { convGeometry, expandTuple, transposedOutputSize, type ConvGeometry, type Padding } from '../backend/conv-geometry.js';
 import { convForward, convBackpropInput, convBackpropFilter } from '../backend/conv.js';
 
@@ -28,88 +28,86 @@ export interface ConvOptions {
   groups?: number;
 }
 
-function spatialRank(x: Tensor, what: string): number {
-  const r = x.rank - 2;
-  if (r < 1 || r > 3) throw new Error(`${what}: input must have rank 3, 4 or 5 ([batch, ...spatial, channels]), got shape ${formatShape(x.shape)}.`);
-  return r;
-}
-
-function geometryOf(x: Tensor, kernelShape: readonly number[], inChannels: number, outChannels: number, options: ConvOptions, what: string): ConvGeometry {
-  const r = x.rank - 2;
-  return convGeometry({
-    batch: x.shape[0], inSize: x.shape.slice(1, r + 1), inChannels, kernel: kernelShape.slice(0, r), outChannels,
-    strides: options.strides, dilations: options.dilations, padding: options.padding, groups: options.groups, what,
-  });
-}
-
-const outShape = (g: ConvGeometry, channels: number, size: readonly number[]) => [g.batch, ...size.slice(3 - g.rank), channels];
-
-type ConvPlan = Planned & { g: ConvGeometry };
-const planConv = (_s: unknown, a: ConvPlan): ConvPlan => a;
-
-export const convRules = {
-  conv: {
-    plan: planConv,
-    forward: ({ g }, [x, w], y) => convForward(g, x, w, y),
-    backward: ({ g }, [x, w], _y, dy, [dx, dw]) => {
-      if (dx) convBackpropInput(g, dy, w, dx);
-      if (dw) convBackpropFilter(g, x, dy, dw);
-    },
-  } as Rule<ConvPlan, ConvPlan>,
-  /** The adjoint of conv: forward is conv's backprop-input. */
-  convTranspose: {
-    plan: planConv,
-    forward: ({ g }, [x, w], y) => convBackpropInput(g, x, w, y),
-    backward: ({ g }, [x, w], _y, dy, [dx, dw]) => {
-      if (dx) convForward(g, dy, w, dx);
-      if (dw) convBackpropFilter(g, dy, x, dw);
-    },
-  } as Rule<ConvPlan, ConvPlan>,
-};
-
-/** Convolution (cross-correlation, as in every framework), channels last. */
-export function conv(input: TensorLike, filter: TensorLike, options: ConvOptions = {}): Tensor {
-  const x = asTensor(input), w = asTensor(filter);
-  const what = `conv${x.rank - 2}d`;
-  const r = spatialRank(x, what);
-  const groups = options.groups ?? 1;
-  const cin = x.shape[r + 1];
-  if (w.rank !== r + 2 || w.shape[r] * groups !== cin) {
-    throw new Error(`${what}: kernel of shape ${formatShape(w.shape)} does not fit input ${formatShape(x.shape)}: expected [${new Array(r).fill('k').join(', ')}, ${groups > 1 ? `${cin}/${groups}` : cin}, filters].`);
-  }
-  const g = geometryOf(x, w.shape, cin, w.shape[r + 1], options, what);
-  return run('conv', convRules.conv, [x, w], { shape: outShape(g, g.outChannels, g.outSize), g });
-}
-
 export interface ConvTransposeOptions extends Omit<ConvOptions, 'padding'> {
   padding?: 'valid' | 'same';
   /** Spatial output size; default Keras's: in·stride ('same'), in·stride + max(k_eff − stride, 0) ('valid'). */
   outputSize?: readonly number[];
 }
 
-/** Transposed convolution ("deconvolution"), channels last; filter [...kernel, outChannels, inChannels]. */
-export function convTranspose(input: TensorLike, filter: TensorLike, options: ConvTransposeOptions = {}): Tensor {
-  const x = asTensor(input), w = asTensor(filter);
-  const what = `conv${x.rank - 2}dTranspose`;
+interface ConvPlan extends Planned {
+  readonly g: ConvGeometry;
+}
+
+const kernelHint = (r: number, inner: string, outer: string) => `[${new Array(Math.max(r, 0)).fill('k').join(', ')}, ${inner}, ${outer}]`;
+
+function spatialRank(x: readonly number[], what: string): number {
+  const r = x.length - 2;
+  if (r < 1 || r > 3) throw new Error(`${what}: input must have rank 3, 4 or 5 ([batch, ...spatial, channels]), got shape ${formatShape(x)}.`);
+  return r;
+}
+
+function planConv([x, w]: readonly (readonly number[])[], options: ConvOptions): ConvPlan {
+  const what = `conv${x.length - 2}d`;
   const r = spatialRank(x, what);
   const groups = options.groups ?? 1;
-  const cin = x.shape[r + 1];
-  if (w.rank !== r + 2 || w.shape[r + 1] !== cin) {
-    throw new Error(`${what}: kernel of shape ${formatShape(w.shape)} does not fit input ${formatShape(x.shape)}: expected [${new Array(r).fill('k').join(', ')}, filters, ${cin}].`);
+  const cin = x[r + 1];
+  if (w.length !== r + 2 || w[r] * groups !== cin) {
+    throw new Error(`${what}: kernel of shape ${formatShape(w)} does not fit input ${formatShape(x)}: expected ${kernelHint(r, groups > 1 ? `${cin}/${groups}` : String(cin), 'filters')}.`);
   }
-  const kernel = w.shape.slice(0, r);
+  const g = convGeometry({
+    batch: x[0], inSize: x.slice(1, r + 1), inChannels: cin, kernel: w.slice(0, r), outChannels: w[r + 1],
+    strides: options.strides, dilations: options.dilations, padding: options.padding, groups, what,
+  });
+  return { g, shape: [g.batch, ...g.outSize.slice(3 - r), g.outChannels] };
+}
+
+function planConvTranspose([x, w]: readonly (readonly number[])[], options: ConvTransposeOptions): ConvPlan {
+  const what = `conv${x.length - 2}dTranspose`;
+  const r = spatialRank(x, what);
+  const groups = options.groups ?? 1;
+  const cin = x[r + 1];
+  if (w.length !== r + 2 || w[r + 1] !== cin) throw new Error(`${what}: kernel of shape ${formatShape(w)} does not fit input ${formatShape(x)}: expected ${kernelHint(r, 'filters', String(cin))}.`);
+  const kernel = w.slice(0, r);
   const strides = expandTuple(options.strides, r, 1, 'strides', what);
   const dilations = expandTuple(options.dilations, r, 1, 'dilation rate', what);
   const padding = options.padding ?? 'valid';
-  const size = options.outputSize ? [...options.outputSize] : transposedOutputSize(x.shape.slice(1, r + 1), kernel, strides, dilations, padding);
-  const cout = w.shape[r] * groups;
+  const size = options.outputSize ? [...options.outputSize] : transposedOutputSize(x.slice(1, r + 1), kernel, strides, dilations, padding);
+  const cout = w[r] * groups;
   // The forward convolution this transposes: from the output (size, cout) to the input (x's size, cin).
-  const g = convGeometry({ batch: x.shape[0], inSize: size, inChannels: cout, kernel, outChannels: cin, strides, dilations, padding, groups, what });
-  const got = g.outSize.slice(3 - r);
-  if (got.some((v, d) => v !== x.shape[1 + d])) {
-    throw new Error(`${what}: output size ${formatShape(size)} does not map back to the input's ${formatShape(x.shape.slice(1, r + 1))} with these strides and padding.`);
+  const g = convGeometry({ batch: x[0], inSize: size, inChannels: cout, kernel, outChannels: cin, strides, dilations, padding, groups, what });
+  if (g.outSize.slice(3 - r).some((v, d) => v !== x[1 + d])) {
+    throw new Error(`${what}: output size ${formatShape(size)} does not map back to the input's ${formatShape(x.slice(1, r + 1))} with these strides and padding.`);
   }
-  return run('convTranspose', convRules.convTranspose, [x, w], { shape: outShape(g, cout, g.inSize), g });
+  return { g, shape: [g.batch, ...size, cout] };
+}
+
+export const convRules = {
+  conv: {
+    plan: planConv,
+    forward: (p, [x, w], y) => convForward(p.g, x, w, y),
+    backward: (p, [x, w], _y, dy, [dx, dw]) => {
+      if (dx) convBackpropInput(p.g, dy, w, dx);
+      if (dw) convBackpropFilter(p.g, x, dy, dw);
+    },
+  } as Rule<ConvOptions, ConvPlan>,
+  convTranspose: {
+    plan: planConvTranspose,
+    forward: (p, [x, w], y) => convBackpropInput(p.g, x, w, y),
+    backward: (p, [x, w], _y, dy, [dx, dw]) => {
+      if (dx) convForward(p.g, dy, w, dx);
+      if (dw) convBackpropFilter(p.g, dy, x, dw);
+    },
+  } as Rule<ConvTransposeOptions, ConvPlan>,
+};
+
+/** Convolution (cross-correlation, as in every framework), channels last. */
+export function conv(x: TensorLike, filter: TensorLike, options: ConvOptions = {}): Tensor {
+  return run('conv', convRules.conv, [asTensor(x), asTensor(filter)], options);
+}
+
+/** Transposed convolution ("deconvolution"), channels last; filter [...kernel, outChannels, inChannels]. */
+export function convTranspose(x: TensorLike, filter: TensorLike, options: ConvTransposeOptions = {}): Tensor {
+  return run('convTranspose', convRules.convTranspose, [asTensor(x), asTensor(filter)], options);
 }
 
 /** Depthwise convolution: filter [...kernel, inChannels, multiplier]; output channel c·multiplier + m. */
@@ -117,9 +115,7 @@ export function depthwiseConv(input: TensorLike, filter: TensorLike, options: Om
   const x = asTensor(input), w = asTensor(filter);
   const r = x.rank - 2;
   const cin = x.shape[x.rank - 1];
-  if (w.rank !== x.rank || w.shape[r] !== cin) {
-    throw new Error(`depthwiseConv${r}d: kernel of shape ${formatShape(w.shape)} does not fit input ${formatShape(x.shape)}: expected [${new Array(Math.max(r, 0)).fill('k').join(', ')}, ${cin}, multiplier].`);
-  }
+  if (w.rank !== x.rank || w.shape[r] !== cin) throw new Error(`depthwiseConv${r}d: kernel of shape ${formatShape(w.shape)} does not fit input ${formatShape(x.shape)}: expected ${kernelHint(r, String(cin), 'multiplier')}.`);
   // [..., Cin, M] and [..., 1, Cin·M] have the same memory: output channel c·M + m belongs to group c.
   return conv(x, reshape(w, [...w.shape.slice(0, r), 1, cin * w.shape[r + 1]]), { ...options, groups: cin });
 }

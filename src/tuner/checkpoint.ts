@@ -40,22 +40,25 @@ export function encodeCheckpoint(c: WeightsCheckpoint): Uint8Array | null {
     shapes.push([...(t!.shape ?? [data.length])]);
     arrays.push(data);
   }
-  const head = Buffer.from(JSON.stringify({ format: 'descent.weights/1', epoch: c.epoch, value: c.value, shapes }), 'utf8');
+  // Uint8Array and DataView rather than Buffer: the tuner also runs in the browser.
+  const head = new TextEncoder().encode(JSON.stringify({ format: 'descent.weights/1', epoch: c.epoch, value: c.value, shapes }));
   const total = arrays.reduce((n, w) => n + w.length, 0);
-  const out = Buffer.alloc(4 + head.length + 4 * total);
-  out.writeUInt32LE(head.length, 0);
-  head.copy(out, 4);
+  const out = new Uint8Array(4 + head.length + 4 * total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, head.length, true);
+  out.set(head, 4);
   let at = 4 + head.length;
-  for (const w of arrays) for (let i = 0; i < w.length; i++, at += 4) out.writeFloatLE(w[i], at);
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  for (const w of arrays) for (let i = 0; i < w.length; i++, at += 4) view.setFloat32(at, w[i], true);
+  return out;
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, where: string): WeightsCheckpoint {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = buf.length >= 4 ? buf.readUInt32LE(0) : -1;
+  const buf = bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = buf.length >= 4 ? view.getUint32(0, true) : -1;
   let head: { format?: string; epoch: number; value: number; shapes: number[][] };
   try {
-    head = JSON.parse(buf.subarray(4, 4 + n).toString('utf8'));
+    head = JSON.parse(new TextDecoder().decode(buf.subarray(4, 4 + n)));
   } catch {
     throw new Error(`${where}: not a descent.weights/1 checkpoint (unreadable header).`);
   }
@@ -65,7 +68,7 @@ export function decodeCheckpoint(bytes: Uint8Array, where: string): WeightsCheck
   let at = 4 + n;
   const weights = sizes.map((size) => {
     const w = new Float32Array(size);
-    for (let i = 0; i < size; i++, at += 4) w[i] = buf.readFloatLE(at);
+    for (let i = 0; i < size; i++, at += 4) w[i] = view.getFloat32(at, true);
     return w;
   });
   return { epoch: head.epoch, value: head.value, weights };

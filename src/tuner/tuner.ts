@@ -7,7 +7,6 @@
 // executionsPerTrial runs or crossValidation folds. Thrown errors and NaN/infinite values fail the trial and the
 // search goes on; bad search-space definitions and a missing objective metric stop the search.
 
-import * as os from 'node:os';
 import { Callback, type Logs } from '../callbacks/callback.js';
 import { Rng } from '../tensor/random.js';
 import type { Direction, HyperparameterValue, HyperparameterValues, StudyStorage, TrialOutcome, TrialRecord } from './trial.js';
@@ -18,7 +17,8 @@ import type { Pruner } from './pruner.js';
 import { formatSummary, meanStd } from './results.js';
 import { type Rows, kFolds } from './folds.js';
 import { BestEpoch, type WeightsCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreWeights } from './checkpoint.js';
-import { HEARTBEAT_INTERVAL_MS, STALE_AFTER_MS, openStorage, type StorageOptions } from './storage/index.js';
+import { HEARTBEAT_INTERVAL_MS, STALE_AFTER_MS, type StorageOptions } from './storage/common.js';
+import { platform } from '../platform/node.js';
 import { keepAlive, runConcurrent } from './workers/concurrent.js';
 import type { ThreadTarget } from './workers/index.js';
 
@@ -186,7 +186,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
     if (options.hypermodel !== undefined && typeof options.hypermodel !== 'function') throw new Error(`${this.constructor.name}: hypermodel must be a function (hp) => compiled model.`);
     this.seed = seed ?? (Math.random() * 2 ** 32) >>> 0;
     if (options.workerName !== undefined && (typeof options.workerName !== 'string' || options.workerName.length === 0)) throw new Error(`${this.constructor.name}: workerName must be a non-empty string, got ${JSON.stringify(options.workerName)}.`);
-    this.worker = options.workerName ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.worker = options.workerName ?? `${platform.hostname()}:${platform.pid()}:${Math.random().toString(36).slice(2, 8)}`;
     this.executionsPerTrial = executionsPerTrial ?? 1;
     this.objectiveName(); // validates the objective and its direction early
     void this.direction;
@@ -412,7 +412,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
   }
 
   private storage(): Promise<StudyStorage> {
-    this.storagePromise ??= openStorage(this.options.storage, this.options.storageOptions);
+    this.storagePromise ??= platform.openStorage(this.options.storage, this.options.storageOptions);
     return this.storagePromise;
   }
 
@@ -447,7 +447,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
 
   private defaultStudyName(code: string): string {
     // The script (argv[1]) too, so that two ask/tell scripts sharing the default store do not share a study.
-    const parts = [this.oracle.name, this.direction, this.options.hypermodel ? this.objectiveName() : '', code, JSON.stringify(this.options.hyperparameters?.toJSON() ?? null), this.options.seed ?? '', process.argv[1] ?? ''];
+    const parts = [this.oracle.name, this.direction, this.options.hypermodel ? this.objectiveName() : '', code, JSON.stringify(this.options.hyperparameters?.toJSON() ?? null), this.options.seed ?? '', platform.scriptPath()];
     return `${this.oracle.name}-${fnv1a(parts.join('\u0000')).toString(16).padStart(8, '0')}`;
   }
 
@@ -586,7 +586,7 @@ export class Tuner<M extends TunableModel = TunableModel> {
     }
     if (kind === 'optimize' && target.hypermodel) throw new Error(`${name}.optimize: threads names a hypermodel; name the objective export instead ({ module, objective: 'objective' }).`);
     // Loaded here: workers/ imports the tuner classes, which extend this one.
-    const { runWorkerThreads, specForThreads, TUNER_CLASSES } = await import('./workers/index.js');
+    const { runWorkerThreads, specForThreads, TUNER_CLASSES } = await platform.tunerThreads();
     if (TUNER_CLASSES[name] !== this.constructor) throw new Error(`${name}: worker threads rebuild the tuner by class name and know only ${Object.keys(TUNER_CLASSES).join(', ')}.`);
     const { hypermodel: _h, ...options } = this.options;
     const spec = specForThreads(name, { ...options, seed: this.seed, maxTrials: this.maxTrials }, this.study!, target);

@@ -119,9 +119,10 @@ test('gradient checks: max and average pooling, batch normalization', () => {
     const x = randomTensor(rng, [4, 3, 5]);
     const gamma = randomTensor(rng, [x.shape[axis < 0 ? 2 : axis]], 0.5, 1.5);
     const beta = randomTensor(rng, [gamma.size]);
-    gradCheck(`batchNormTraining axis ${axis}`, (a, gm, b) => ops.batchNormTraining(a, gm, b, { axis }).output, [x, gamma, beta], 3e-2);
+    const moving = () => new Tensor(new Float32Array(gamma.size), [gamma.size]);
+    gradCheck(`batchNormTraining axis ${axis}`, (a, gm, b) => ops.batchNormTraining(a, gm, b, moving(), moving(), { axis }), [x, gamma, beta], 3e-2);
     const mean = randomTensor(rng, [gamma.size]), variance = randomTensor(rng, [gamma.size], 0.5, 2);
-    gradCheck(`batchNorm axis ${axis}`, (a, gm, b) => ops.batchNorm(a, mean, variance, gm, b, { axis }), [x, gamma, beta]);
+    gradCheck(`batchNorm axis ${axis}`, (a, m, v, gm, b) => ops.batchNorm(a, m, v, gm, b, { axis }), [x, mean, variance, gamma, beta]);
   }
 });
 
@@ -207,13 +208,15 @@ test('batch normalization matches TF.js (values and gradients, moments from tf.m
     const { mean, variance } = tf.moments(a, [0, 1, 2]);
     return tf.batchNorm(a, mean, variance, b, gm, 1e-3);
   };
-  const { output, mean, variance } = ops.batchNormTraining(x, gamma, beta, { epsilon: 1e-3 });
+  // momentum 0: the moving statistics become this batch's.
+  const mean = new Tensor(new Float32Array(3), [3]), variance = new Tensor(new Float32Array(3), [3]);
+  const output = ops.batchNormTraining(x, gamma, beta, mean, variance, { epsilon: 1e-3, momentum: 0 });
   const tm = tf.moments(tx, [0, 1, 2]);
   assert.ok(maxDiff(mean.data, tm.mean.dataSync()) < 1e-5);
   assert.ok(maxDiff(variance.data, tm.variance.dataSync()) < 1e-5);
   assert.ok(maxDiff(output.data, f(tx, tf.tensor(gamma.data), tf.tensor(beta.data)).dataSync()) < 1e-4);
   const dy = randomTensor(rng, [6, 4, 5, 3]);
-  const ours = valueAndGrads((a, gm, b) => ops.batchNormTraining(a, gm, b, { epsilon: 1e-3 }).output)([x, gamma, beta], dy).grads;
+  const ours = valueAndGrads((a, gm, b) => ops.batchNormTraining(a, gm, b, mean, variance, { epsilon: 1e-3 }))([x, gamma, beta], dy).grads;
   const theirs = tf.grads(f)([tx, tf.tensor(gamma.data), tf.tensor(beta.data)], tf.tensor(dy.data, [6, 4, 5, 3]));
   ours.forEach((g, i) => assert.ok(maxDiff(g.data, theirs[i].dataSync()) < 1e-4, `gradient ${i} differs by ${maxDiff(g.data, theirs[i].dataSync())}`));
 });

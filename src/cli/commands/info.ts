@@ -39,7 +39,7 @@ export async function info(argv: string[], ctx: CliContext): Promise<number> {
     ctx.out(`          own kernels ${native.isas.join(', ')} (using ${native.isa}); ${native.threads} threads; built with ${native.compiler ?? 'unknown compiler'}`);
   } else {
     ctx.out(`native:   not in use: ${nativeError}`);
-    ctx.out(`          to build it: a C compiler, then \`npm rebuild descent\` (see docs/speed.md)`);
+    ctx.out(`          to build it: a C compiler, then \`npm rebuild descent-ml\` (npm 12: allow its install script first, see docs/speed.md)`);
   }
   ctx.out(`wasm:     ${wasmBackend ? `SIMD128, ${wasmBackend.threads} threads` : `not in use: ${wasmError}`}`);
   ctx.out(`node:     ${report.node} (${report.platform})`);

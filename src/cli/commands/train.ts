@@ -23,6 +23,7 @@ Options:
   --target <column>         target column name (or 0-based index) [required]
   --model <spec.json>       model spec (hidden layers or full layer list, loss, optimizer, metrics);
                             default: an MLP with two hidden relu layers sized from the data
+  --input-shape <a,b,c>     shape of one sample, e.g. 28,28,1 for rows of 784 pixels fed to Conv2D layers
   --epochs <n>              passes over the training data (default 50)
   --batch-size <n>          samples per gradient step (default 32)
   --optimizer <name>        adam, sgd, rmsprop, adagrad, adamw, nadam, ... (default adam)
@@ -45,6 +46,7 @@ Example:
 const OPTIONS: OptionSpec = {
   target: { type: 'string' },
   model: { type: 'string' },
+  'input-shape': { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   optimizer: { type: 'string' },
@@ -78,7 +80,13 @@ export async function train(argv: string[], ctx: CliContext): Promise<number> {
   const reportPath = resolve(stringOption(values, 'report') ?? join(outDir, REPORT_FILE));
   const quiet = Boolean(values.quiet);
   const specPath = stringOption(values, 'model');
-  const spec: ModelSpec | undefined = specPath ? readModelSpec(specPath) : undefined;
+  let spec: ModelSpec | undefined = specPath ? readModelSpec(specPath) : undefined;
+  const inputShape = stringOption(values, 'input-shape');
+  if (inputShape !== undefined) {
+    const dims = inputShape.split(',').map((d) => Number(d.trim()));
+    if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new UsageError(`--input-shape must be positive integers separated by commas, e.g. 28,28,1; got '${inputShape}'`, cmd);
+    spec = { ...spec, inputShape: dims };
+  }
   const epochs = epochsOpt ?? spec?.epochs ?? 50;
   const batchSize = batchOpt ?? spec?.batchSize ?? 32;
   const optimizer = stringOption(values, 'optimizer');

@@ -1,8 +1,7 @@
 // What every storage shares: name checks, canonical JSON of a search space, the space difference named in
 // errors, non-finite number encoding for JSON, and the rule that says a running trial was abandoned (liveness).
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { platform } from '../../platform/node.js';
 import type { Direction, HyperparameterValues, StudyInfo, TrialOutcome, TrialRecord, TrialStatus } from '../trial.js';
 
 /** A running trial whose worker gave no sign of life (start, heartbeat, intermediate value) for this long is abandoned. */
@@ -113,8 +112,8 @@ export function fromJson<T = unknown>(text: string): T {
 }
 
 /** The host and pid of this process, stored with each claim (shown in messages). */
-export const HOST = os.hostname();
-export const PID = process.pid;
+export const HOST = platform.hostname();
+export const PID = platform.pid();
 
 /**
  * Who runs a trial, as stored with its claim: host and pid for messages, and `process`, the identity that makes a
@@ -129,7 +128,7 @@ export interface Liveness {
 /** Start time (clock ticks since boot) of a pid in this namespace's /proc, or null if no live process has it. */
 function processStart(pid: number): string | null {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = platform.readText(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
     if (fields[0] === 'Z' || fields[0] === 'X') return null; // exited, not yet reaped
     return fields[19]; // field 22: starttime
@@ -140,13 +139,13 @@ function processStart(pid: number): string | null {
 
 function selfIdentity(): string | null {
   try {
-    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    const ns = fs.readlinkSync('/proc/self/ns/pid'); // e.g. pid:[4026531836]
+    const boot = platform.readText('/proc/sys/kernel/random/boot_id').trim();
+    const ns = platform.readLink('/proc/self/ns/pid'); // e.g. pid:[4026531836]
     // /proc must be this PID namespace's (not so after `unshare --pid` without --mount-proc): its pids are ours.
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    if (Number(stat.slice(0, stat.indexOf(' '))) !== process.pid) return null;
-    const start = processStart(process.pid);
-    return start === null ? null : `${boot}/${ns}/${process.pid}/${start}`;
+    const stat = platform.readText('/proc/self/stat');
+    if (Number(stat.slice(0, stat.indexOf(' '))) !== PID) return null;
+    const start = processStart(PID);
+    return start === null ? null : `${boot}/${ns}/${PID}/${start}`;
   } catch {
     return null; // not Linux, or /proc hidden: liveness by heartbeats only
   }

@@ -11,8 +11,10 @@ import type { StudyStorage } from '../trial.js';
 import type { StorageOptions } from './common.js';
 import { DirectoryStorage } from './directory.js';
 import { MemoryStorage } from './memory.js';
+import { isStudyStorage } from './is-storage.js';
 
 export { MemoryStorage } from './memory.js';
+export { isStudyStorage } from './is-storage.js';
 export { DirectoryStorage } from './directory.js';
 export { STALE_AFTER_MS, HEARTBEAT_INTERVAL_MS, type StorageOptions } from './common.js';
 
@@ -45,11 +47,4 @@ export async function openStorage(spec?: string | StudyStorage, options: Storage
     throw new Error(`openStorage: unsupported storage URL scheme in ${JSON.stringify(spec)} (use 'memory', a directory path, file:// or postgresql://)`);
   }
   return new DirectoryStorage(spec, options);
-}
-
-export function isStudyStorage(x: unknown): x is StudyStorage {
-  const s = x as Record<string, unknown>;
-  return !!s && typeof s === 'object' &&
-    ['openStudy', 'claimTrial', 'reportIntermediate', 'heartbeat', 'finishTrial', 'getTrials', 'listStudies', 'close']
-      .every((m) => typeof s[m] === 'function');
 }

@@ -37,6 +37,6 @@ export function keepAlive(storage: StudyStorage, study: string, trialId: number,
   const timer = setInterval(() => {
     storage.heartbeat(study, trialId).catch(() => {});
   }, intervalMs);
-  timer.unref();
+  (timer as { unref?: () => void }).unref?.(); // Node: do not keep the process alive
   return () => clearInterval(timer);
 }
