@@ -88,6 +88,7 @@ function tfConvnet(): tf.Sequential {
 async function main(): Promise<void> {
   console.log(`descent bench:conv — ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, Node ${process.version}, descent backend ${getBackend().name}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${'workload'.padEnd(46)} ${'unit'.padEnd(10)} ${['descent', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'].map((c) => c.padStart(12)).join('')}`);
+  await tf.setBackend('cpu'); // tensors below are created before any timing switches backends
   const pt = torch();
   const reps = quick ? 3 : 7;
   const rng = new Rng(7);

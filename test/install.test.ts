@@ -1,6 +1,8 @@
 // The package as a user gets it: `npm pack` of this checkout (already built), installed into an empty project from
 // the tarball (no build runs there), imported by its name and its command run through npx. npm resolves the
-// dependencies from its cache first (`npm ci` filled it), falling back to the registry.
+// dependencies from its cache first (`npm ci` filled it), falling back to the registry. The native kernels' build
+// at install (native/install.mjs, tested on its own) is skipped here with DESCENT_NATIVE=0: it takes half a minute,
+// and without it descent runs on the WebAssembly kernels the tarball carries.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +18,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, DESCENT_NATIVE: '0', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}\n--- stderr ---\n${r.stderr}\n--- stdout ---\n${r.stdout}`);
   return r.stdout;
 }

@@ -64,8 +64,11 @@ export function choiceOption<T extends string>(command: string, values: Parsed['
   return v as T;
 }
 
-/** --categorical a,b,c -> ['a', 'b', 'c'] (undefined: loadCsv's 'auto'). */
-export function categoricalOption(values: Parsed['values']): string[] | undefined {
-  const v = stringOption(values, 'categorical');
+/** --name a,b,c -> ['a', 'b', 'c'] (undefined when the flag is absent). */
+export function listOption(values: Parsed['values'], name: string): string[] | undefined {
+  const v = stringOption(values, name);
   return v === undefined ? undefined : v.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
 }
+
+/** --categorical a,b,c -> ['a', 'b', 'c'] (undefined: loadCsv's 'auto'). */
+export const categoricalOption = (values: Parsed['values']): string[] | undefined => listOption(values, 'categorical');

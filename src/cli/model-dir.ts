@@ -14,7 +14,6 @@ import type { Scaler } from '../data/scalers.js';
 import { saveModel } from '../io/save.js';
 import { loadModel } from '../io/load.js';
 import { getModelMetadata } from '../io/metadata.js';
-import { writeFileAtomic } from '../io/atomic-file.js';
 
 export const HISTORY_FILE = 'history.json';
 export const REPORT_FILE = 'report.html';
@@ -36,15 +35,23 @@ export interface SavedHistory {
   epoch: number[];
   params?: unknown;
   testMetrics?: Record<string, number>;
+  /** Unit of each metric (regression: the target's units), for the report's charts. */
+  units?: Record<string, string>;
+  /** The run in a few lines (data, model, test metrics): the report's summary, so `descent report` can redraw it. */
+  summary?: string;
 }
 
-/** Save the model with its preprocessing (one atomic directory write), then the run's history next to it. */
-export async function saveModelDir(dir: string, model: Sequential, pre: Preprocessing, history: SavedHistory): Promise<void> {
+/**
+ * Save the model with its preprocessing, the run's history and (optionally) its report as one atomic directory
+ * write: a crash leaves the previous directory or the new one, never a model without its history.
+ */
+export async function saveModelDir(dir: string, model: Sequential, pre: Preprocessing, history: SavedHistory, reportHtml?: string): Promise<void> {
   const scalers: Record<string, Scaler> = {};
   if (pre.x) scalers.x = pre.x;
   if (pre.y) scalers.y = pre.y;
-  await saveModel(model, dir, { scalers, encoders: pre.encoders });
-  writeFileAtomic(join(dir, HISTORY_FILE), JSON.stringify(history) + '\n');
+  const files: Record<string, string> = { [HISTORY_FILE]: JSON.stringify(history) + '\n' };
+  if (reportHtml !== undefined) files[REPORT_FILE] = reportHtml;
+  await saveModel(model, dir, { scalers, encoders: pre.encoders, files });
 }
 
 /**
@@ -63,7 +70,8 @@ export function checkOutDir(dir: string, inputs: readonly string[]): void {
   if (input) throw new Error(`--out ${dir} holds the input file ${input}; saving replaces the whole directory, so choose another one.`);
   if (!existsSync(target)) return;
   if (!statSync(target).isDirectory()) throw new Error(`--out ${dir} exists and is not a directory.`);
-  const own = (f: string) => f === 'model.json' || f === HISTORY_FILE || f === REPORT_FILE || /^group\d+-shard\d+of\d+\.bin$/.test(f);
+  // Also the temp files of a single-file write that was killed (older versions wrote history.json on its own).
+  const own = (f: string) => f === 'model.json' || f === HISTORY_FILE || f === REPORT_FILE || /^group\d+-shard\d+of\d+\.bin$/.test(f) || /^\.(model\.json|history\.json|report\.html)\.\d+\.[0-9a-f]+\.tmp$/.test(f);
   const foreign = readdirSync(target).filter((f) => !own(f));
   if (foreign.length > 0) {
     throw new Error(`--out ${dir} already holds files that are not part of a saved model (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); saving replaces the whole directory, so choose a new or empty one.`);

@@ -4,6 +4,7 @@
 
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 
 export interface CsvRecord {
@@ -77,16 +78,75 @@ export async function sniffDelimiter(path: string): Promise<string> {
   }
 }
 
-export async function* readRecords(path: string, delimiter: string): AsyncGenerator<CsvRecord> {
-  const parser = createReadStream(path).pipe(
-    parse({ delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }),
-  );
+/** Bytes of the file read so far, for progress display (called at most every few thousand records). */
+export type ByteProgress = (bytesRead: number, totalBytes: number) => void;
+
+export async function* readRecords(path: string, delimiter: string, onBytes?: ByteProgress): AsyncGenerator<CsvRecord> {
+  const stream = createReadStream(path);
+  const total = onBytes ? (await stat(path)).size : 0;
+  const parser = stream.pipe(parse({ delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }));
   let rec = 0;
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) yield { cells, rec: rec++ };
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      if (onBytes && (rec & 4095) === 0) onBytes(stream.bytesRead, total);
+      yield { cells, rec: rec++ };
+    }
+    onBytes?.(total, total);
   } catch (err) {
-    const e = err as Error & { lines?: number };
+    const e = err as Error & { lines?: number; code?: string; records?: number; index?: number };
     if (e.message.startsWith(path)) throw e;
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED' && typeof e.records === 'number') {
+      // csv-parse reports the end of the file; the quote opened in record `records`, field `index`.
+      const line = await openingQuoteLine(path, delimiter, e.records, e.index ?? 0);
+      throw new Error(`${path}:${line}: a quoted field opens here and its closing quote is missing (the rest of the file was read as part of it).`);
+    }
     throw new Error(`${path}${e.lines ? `:${e.lines}` : ''}: cannot parse CSV: ${e.message}`);
   }
+}
+
+/** Line of the quote that opens field `field` of record `rec` (which never closes): where the user has to look. */
+async function openingQuoteLine(path: string, delimiter: string, rec: number, field: number): Promise<number> {
+  let line = rec === 0 ? 1 : (await lineOf(path, delimiter, rec - 1)) + 1;
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let n = 0;
+  let started = false;
+  let f = 0;
+  let quoted = false;
+  try {
+    for await (const text of lines) {
+      n++;
+      if (n < line) continue;
+      if (!started && text.trim() === '') {
+        line++; // empty lines between records are skipped by the parser
+        continue;
+      }
+      started = true;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+          if (ch === '"') {
+            if (text[i + 1] === '"') i++;
+            else quoted = false;
+          }
+        } else if (ch === '"') {
+          if (f >= field) return n;
+          quoted = true;
+        } else if (text.startsWith(delimiter, i)) f++;
+      }
+    }
+  } finally {
+    lines.close();
+  }
+  return line;
+}
+
+/** A cell for an error message: quoted, and cut short when long (a 50 MB cell must not become a 50 MB message). */
+export function showCell(value: string, max = 40): string {
+  return value.length <= max ? `'${value}'` : `'${value.slice(0, max)}...' (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+/** 'a', 'b', 'c', ... (1,461 in all): lists in error messages stay one readable line. */
+export function showList(values: readonly string[], max = 10): string {
+  const shown = values.slice(0, max).map((v) => showCell(v)).join(', ');
+  return values.length <= max ? shown : `${shown}, ... (${values.length.toLocaleString('en-US')} in all)`;
 }

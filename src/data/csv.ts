@@ -10,9 +10,13 @@
 //   categorical     'auto': a feature column where most non-missing cells are non-numeric; categories sorted
 //   task            non-numeric target: 2 classes binary, more multiclass; numeric target: 2 distinct values
 //                   binary, 3..20 distinct integers multiclass, anything else regression (option task overrides)
+//   index column    an unnamed first header cell (pandas' to_csv index) or 'Unnamed: 0' is the row index: left out
+//   refused         auto-categorical columns with more than maxCategories (100) values: one-hot columns of names or
+//                   dates do not carry over to new rows (drop them, or raise the limit); fewer dates get a note
+//   numbers         must fit float32 (|x| <= 3.4028235e38); 1e39 is an error, not Infinity
 
 import { Tensor } from '../tensor/tensor.js';
-import { RowError, checkFile, lineOf, readRecords, sniffDelimiter, withLines } from './csv-reader.js';
+import { RowError, checkFile, lineOf, readRecords, sniffDelimiter, withLines, showCell, showList } from './csv-reader.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 export type MissingStrategy = 'error' | 'mean' | 'median' | 'most_frequent' | 'drop';
@@ -20,8 +24,16 @@ export type MissingStrategy = 'error' | 'mean' | 'median' | 'most_frequent' | 'd
 export interface CsvOptions {
   /** Target column: a header name, or a 0-based column index. */
   target: string | number;
-  /** Feature columns (names or indices); default every column but the target. */
+  /** Feature columns (names or indices); default every column but the target (and an unnamed index column). */
   features?: (string | number)[];
+  /** Columns to leave out (names or indices), e.g. an id or a date column; applied after `features`. */
+  drop?: (string | number)[];
+  /**
+   * Most distinct values an automatically detected text column may have (default 100). Above it loadCsv refuses
+   * (naming columns of dates as such) rather than one-hot encode hundreds of values that new rows will not share.
+   * Columns listed in `categorical` are encoded whatever their count; Infinity turns the check off.
+   */
+  maxCategories?: number;
   /** Columns to one-hot encode; 'auto' (default) picks columns whose values are mostly non-numeric. */
   categorical?: 'auto' | (string | number)[];
   /** Whether the first row names the columns; default 'auto' (see the rules above). */
@@ -36,7 +48,26 @@ export interface CsvOptions {
   task?: Task;
   /** Multiclass targets as one-hot rows [n, k] instead of class indices [n] (default false). */
   oneHot?: boolean;
+  /** Called while the file is read: pass 1 (fit) and 2 (encode), bytes read of the file's size. */
+  onProgress?: (progress: { pass: 1 | 2; bytes: number; totalBytes: number }) => void;
+  /** How error messages name options: as code (`missing: 'mean'`, the default) or as the descent command's flags ('cli'). */
+  optionNames?: OptionNames;
 }
+
+/** How error messages name the options that fix a problem: loadCsv's (`missing: 'mean'`) or the CLI's (`--missing mean`). */
+export type OptionNames = 'api' | 'cli';
+
+/** Fixes named in error messages, in code or in the descent command's words. */
+const HINT = {
+  missing: { api: "missing: 'mean' | 'median' | 'most_frequent' | 'drop'", cli: '--missing mean|median|most_frequent|drop' },
+  dropTarget: { api: "missing: 'drop' (or an imputing strategy, which drops rows whose target is missing)", cli: '--missing drop (or --missing mean|median|most_frequent, which drop rows whose target is missing)' },
+  categorical: { api: (cols: string[]) => `categorical: [${cols.map((c) => `'${c}'`).join(', ')}]`, cli: (cols: string[]) => `--categorical ${cols.join(',')}` },
+  drop: { api: (cols: string[]) => `drop: [${cols.map((c) => `'${c}'`).join(', ')}]`, cli: (cols: string[]) => `--drop ${cols.join(',')}` },
+  maxCategories: { api: (n: number) => `maxCategories: ${n}`, cli: (n: number) => `--max-categories ${n}` },
+  regression: { api: "task: 'regression'", cli: '--task regression' },
+  features: { api: 'features', cli: '--features' },
+  noHeader: { api: 'pass header: true or a column index', cli: 'give the target as a 0-based column index' },
+} as const;
 
 export type ColumnEncoder =
   | { name: string; kind: 'numeric'; fill?: number }
@@ -74,14 +105,23 @@ export interface CsvData {
   encoders: CsvEncoders;
   /** Data rows read (after dropping rows with missing cells under missing: 'drop'). */
   rows: number;
-  /** 0-based indices of the data rows dropped under missing: 'drop'. */
+  /** 0-based indices of the data rows dropped: missing cells under missing: 'drop', or a missing target. */
   dropped: number[];
+  /** Rows dropped because the target was missing (also counted in `dropped`). */
+  missingTargetRows: number;
+  /** The unnamed first column left out as pandas' row index, if any. */
+  indexColumn?: string;
+  /** What loadCsv did that the caller may want to tell the user (the index column, rows without a target). */
+  notes: string[];
 }
 
 const DEFAULT_MISSING = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?'];
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const MAX_CLASSES_INFERRED = 20;
 const MAX_TRACKED_VALUES = 10000;
+const DEFAULT_MAX_CATEGORIES = 100;
+/** Dates and times as people write them: 2012-01-01, 2012-01-01T10:00:00Z, 01/31/2012, 31.01.2012 10:00, 10:30. */
+const DATE = /^(\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?|\d{1,4}[/.]\d{1,2}[/.]\d{1,4}(\s+\d{1,2}:\d{2}(:\d{2})?\s*([AaPp][Mm])?)?|\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)$/;
 
 const isNumeric = (s: string): boolean => NUMERIC.test(s);
 /** Numbers compare by value ('1.0' and '1' are one category); texts as written. */
@@ -89,8 +129,12 @@ const canonical = (s: string): string => (isNumeric(s) ? String(Number(s)) : s);
 
 /** Load a CSV file into feature and target tensors (two streaming passes). */
 export async function loadCsv(path: string, options: CsvOptions): Promise<CsvData> {
-  const { encoders, rows } = await fitCsvEncoders(path, options);
-  const { x, y, dropped } = await encodeCsv(path, encoders, rows, true);
+  const fitted = await fitWithNotes(path, options);
+  const { encoders, rows } = fitted;
+  const progress = options.onProgress;
+  const { x, y, dropped, missingTarget } = await encodeCsv(path, encoders, rows, { requireTarget: true, optionNames: options.optionNames, onBytes: progress && ((bytes, totalBytes) => progress({ pass: 2, bytes, totalBytes })) });
+  const notes = [...fitted.notes];
+  if (missingTarget > 0) notes.push(`Dropped ${missingTarget.toLocaleString('en-US')} row${missingTarget === 1 ? '' : 's'} whose target '${encoders.target.name}' is missing.`);
   return {
     x,
     dropped,
@@ -101,16 +145,28 @@ export async function loadCsv(path: string, options: CsvOptions): Promise<CsvDat
     task: encoders.target.task,
     encoders,
     rows: x.shape[0],
+    missingTargetRows: missingTarget,
+    indexColumn: fitted.indexColumn,
+    notes,
   };
+}
+
+export interface TransformOptions {
+  /** Leave the target column unread even when the file has it (y is then undefined): for predictions. */
+  ignoreTarget?: boolean;
+  /** Drop rows whose target is missing (counted in `missingTargetRows`) instead of failing: for evaluation. */
+  dropMissingTarget?: boolean;
+  /** How error messages name options (see CsvOptions.optionNames). */
+  optionNames?: OptionNames;
 }
 
 /**
  * Encode another file (test data, data to predict) with encoders fitted by loadCsv.
  * The target column may be absent (y is then undefined); unknown categories are errors.
  */
-export async function transformCsv(path: string, encoders: CsvEncoders): Promise<{ x: Tensor; y?: Tensor; rows: number; dropped: number[] }> {
-  const { x, y, dropped } = await encodeCsv(path, encoders, undefined, false);
-  return { x, y, rows: x.shape[0], dropped };
+export async function transformCsv(path: string, encoders: CsvEncoders, options: TransformOptions = {}): Promise<{ x: Tensor; y?: Tensor; rows: number; dropped: number[]; missingTargetRows: number }> {
+  const { x, y, dropped, missingTarget } = await encodeCsv(path, encoders, undefined, { requireTarget: false, ...options });
+  return { x, y, rows: x.shape[0], dropped, missingTargetRows: missingTarget };
 }
 
 /** Names of the columns of x: numeric columns by name, one-hot columns as 'name=category'. */
@@ -123,7 +179,7 @@ export function featureCount(encoders: CsvEncoders): number {
   return encoders.features.reduce((s, f) => s + (f.kind === 'numeric' ? 1 : f.categories.length), 0);
 }
 
-function resolveColumn(ref: string | number, columns: string[], header: boolean, path: string, role: string): number {
+function resolveColumn(ref: string | number, columns: string[], header: boolean, path: string, role: string, names: OptionNames = 'api'): number {
   if (typeof ref === 'number') {
     if (!Number.isInteger(ref) || ref < 0 || ref >= columns.length) {
       throw new Error(`${role} column index ${ref} is out of range: ${path} has ${columns.length} columns (0..${columns.length - 1}).`);
@@ -132,17 +188,25 @@ function resolveColumn(ref: string | number, columns: string[], header: boolean,
   }
   const i = columns.indexOf(ref);
   if (i < 0) {
-    const list = header ? columns.map((c) => `'${c}'`).join(', ') : `0..${columns.length - 1} (the file has no header row; pass header: true or a column index)`;
-    throw new Error(`Unknown ${role} column '${ref}' in ${path}. Columns: ${list}.`);
+    const list = header ? showList(columns, 50) : `0..${columns.length - 1} (the file has no header row; ${HINT.noHeader[names]})`;
+    throw new Error(`Unknown ${role} column ${showCell(ref)} in ${path}. Columns: ${list}.`);
   }
   return i;
 }
+
+/** Whether |v| fits float32 (1e39 would be stored as Infinity). */
+const fitsFloat32 = (v: number): boolean => Number.isFinite(Math.fround(v));
+const FLOAT32_RANGE = 'outside the float32 range (largest magnitude 3.4028235e38)';
 
 // ---------------------------------------------------------------- pass 1: fit
 
 interface ColumnStats {
   numeric: number;
   nonNumeric: number;
+  /** Non-numeric cells that look like dates or times. */
+  dates: number;
+  /** First number too large for float32. */
+  overflow?: { rec: number; value: string };
   firstNonNumeric?: { rec: number; value: string };
   firstNumeric?: { rec: number; value: string };
   sum: number;
@@ -150,10 +214,22 @@ interface ColumnStats {
   counts: Map<string, number>; // distinct cell texts (numbers canonicalised), capped
 }
 
-const newStats = (keepValues: boolean): ColumnStats => ({ numeric: 0, nonNumeric: 0, sum: 0, values: keepValues ? [] : null, counts: new Map() });
+const newStats = (keepValues: boolean): ColumnStats => ({ numeric: 0, nonNumeric: 0, dates: 0, sum: 0, values: keepValues ? [] : null, counts: new Map() });
 
 /** First pass: column kinds, categories, target classes and imputation values. */
 export async function fitCsvEncoders(path: string, options: CsvOptions): Promise<{ encoders: CsvEncoders; rows: number }> {
+  const { encoders, rows } = await fitWithNotes(path, options);
+  return { encoders, rows };
+}
+
+interface Fitted {
+  encoders: CsvEncoders;
+  rows: number;
+  notes: string[];
+  indexColumn?: string;
+}
+
+async function fitWithNotes(path: string, options: CsvOptions): Promise<Fitted> {
   if (options === undefined || options.target === undefined) throw new Error('loadCsv needs a target column: loadCsv(path, { target: "name" }).');
   const missing = options.missing ?? 'error';
   if (!['error', 'mean', 'median', 'most_frequent', 'drop'].includes(missing)) {
@@ -162,14 +238,26 @@ export async function fitCsvEncoders(path: string, options: CsvOptions): Promise
   if (options.task !== undefined && !['binary', 'multiclass', 'regression'].includes(options.task)) {
     throw new Error(`Unknown task '${options.task}'. Use 'binary', 'multiclass' or 'regression'.`);
   }
+  const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES;
+  if (!(maxCategories >= 1)) throw new Error(`maxCategories must be a number >= 1 (or Infinity), got ${options.maxCategories}.`);
   await checkFile(path);
   const delimiter = options.delimiter ?? (await sniffDelimiter(path));
-  return withLines(path, delimiter, () => fitPass(path, options, delimiter, missing));
+  return withLines(path, delimiter, () => fitPass(path, options, delimiter, missing, maxCategories));
 }
 
-async function fitPass(path: string, options: CsvOptions, delimiter: string, missing: MissingStrategy): Promise<{ encoders: CsvEncoders; rows: number }> {
+async function fitPass(path: string, options: CsvOptions, delimiter: string, missing: MissingStrategy, maxCategories: number): Promise<Fitted> {
   const missingValues = options.missingValues ?? DEFAULT_MISSING;
   const isMissing = (s: string): boolean => missingValues.includes(s);
+  const names = options.optionNames ?? 'api';
+  const progress = options.onProgress;
+  const notes: string[] = [];
+  let indexColumn: string | undefined;
+  let missingTargetRows = 0;
+  let firstMissingCell: { rec: number; column: number; value: string } | undefined;
+  const missingError = (m: { rec: number; column: number; value: string }) => {
+    const hint = m.column === targetIdx ? `the target is missing; use ${HINT.dropTarget[names]}` : `use ${HINT.missing[names]}`;
+    return new RowError(m.rec, `column '${columns![m.column]}': missing value (${showCell(m.value)}); ${hint}.`);
+  };
 
   let columns: string[] | null = null;
   let header = false;
@@ -179,22 +267,33 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
   let stats: ColumnStats[] = [];
   let rows = 0;
 
-  for await (const { cells, rec } of readRecords(path, delimiter)) {
+  const onBytes = progress && ((bytes: number, totalBytes: number) => progress({ pass: 1, bytes, totalBytes }));
+  for await (const { cells, rec } of readRecords(path, delimiter, onBytes)) {
     if (columns === null) {
       header = decideHeader(cells, options, isMissing);
-      columns = header ? cells.map((c, i) => c || `column_${i}`) : cells.map((_, i) => `column_${i}`);
+      columns = header ? columnNames(cells) : cells.map((_, i) => `column_${i}`);
       if (header && new Set(columns).size !== columns.length) {
         const dup = columns.find((c, i) => columns!.indexOf(c) !== i);
         throw new RowError(rec, `the header names column '${dup}' twice.`);
       }
-      targetIdx = resolveColumn(options.target, columns, header, path, 'target');
+      const resolve = (ref: string | number, role: string) => resolveColumn(ref, columns!, header, path, role, names);
+      targetIdx = resolve(options.target, 'target');
+      const dropped = new Set((options.drop ?? []).map((c) => resolve(c, 'drop')));
+      if (dropped.has(targetIdx)) throw new Error(`The target column '${columns[targetIdx]}' is also listed in ${names === 'cli' ? '--drop' : 'drop'}.`);
+      // pandas' to_csv() writes its row index as a first column with an empty name: an index, not a feature.
+      const index = header && (cells[0] === '' || cells[0] === 'Unnamed: 0') && targetIdx !== 0 && !(options.features ?? []).some((f) => resolve(f, 'feature') === 0) ? 0 : -1;
+      if (index === 0 && !dropped.has(0)) {
+        indexColumn = columns[0];
+        notes.push(`Left out the first column (unnamed in the header: a row index, as pandas writes it); to use it as a feature, list '${columns[0]}' in ${HINT.features[names]}.`);
+      }
       used = options.features
-        ? options.features.map((f) => resolveColumn(f, columns!, header, path, 'feature'))
-        : columns.map((_, i) => i).filter((i) => i !== targetIdx);
-      if (used.includes(targetIdx)) throw new Error(`The target column '${columns[targetIdx]}' is also listed as a feature.`);
+        ? options.features.map((f) => resolve(f, 'feature'))
+        : columns.map((_, i) => i).filter((i) => i !== targetIdx && i !== index);
+      used = used.filter((i) => !dropped.has(i));
+      if (used.includes(targetIdx)) throw new Error(`The target column '${columns[targetIdx]}' is also listed as a feature (${HINT.features[names]}).`);
       if (used.length === 0) throw new Error(`${path} has no feature columns besides the target '${columns[targetIdx]}'.`);
       if (Array.isArray(options.categorical)) {
-        explicitCategorical = new Set(options.categorical.map((c) => resolveColumn(c, columns!, header, path, 'categorical')));
+        explicitCategorical = new Set(options.categorical.map((c) => resolve(c, 'categorical')));
       }
       stats = columns.map(() => newStats(missing === 'median'));
       if (header) continue;
@@ -205,9 +304,13 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
     const rowMissing = firstMissing(cells, used, targetIdx, isMissing);
     if (rowMissing >= 0) {
       if (missing === 'drop') continue;
-      if (missing === 'error' || rowMissing === targetIdx) {
-        const hint = rowMissing === targetIdx ? "rows with a missing target can only be dropped (missing: 'drop')" : "use missing: 'mean' | 'median' | 'most_frequent' | 'drop'";
-        throw new RowError(rec, `column '${columns[rowMissing]}': missing value ('${cells[rowMissing]}'); ${hint}.`);
+      if (missing === 'error') {
+        // Reported after the pass, so that problems with whole columns (which --drop may solve) come first.
+        firstMissingCell ??= { rec, column: rowMissing, value: cells[rowMissing] };
+      } else if (isMissing(cells[targetIdx])) {
+        // Features are imputed, but a row without its answer cannot be learned from: dropped (and counted).
+        missingTargetRows++;
+        continue;
       }
     }
     rows++;
@@ -219,6 +322,7 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
       const numeric = !raw && isNumeric(cell);
       if (numeric) {
         const v = Number(cell);
+        if (!fitsFloat32(v)) s.overflow ??= { rec, value: cell };
         s.numeric++;
         s.sum += v;
         s.values?.push(v);
@@ -226,38 +330,76 @@ async function fitPass(path: string, options: CsvOptions, delimiter: string, mis
         countValue(s.counts, String(v));
       } else {
         s.nonNumeric++;
+        if (DATE.test(cell)) s.dates++;
         s.firstNonNumeric ??= { rec, value: cell };
         countValue(s.counts, raw ? cell : canonical(cell));
       }
     }
   }
   if (columns === null) throw new Error(`CSV file ${path} is empty.`);
+  if (rows === 0 && firstMissingCell) throw missingError(firstMissingCell);
   if (rows === 0) {
-    throw new Error(header ? `CSV file ${path} has a header row but no data rows${missing === 'drop' ? ' left after dropping rows with missing values' : ''}.` : `CSV file ${path} has no data rows left after dropping rows with missing values.`);
+    const why = missing === 'drop' ? ' left after dropping rows with missing values' : missingTargetRows > 0 ? ' with a target value' : '';
+    throw new Error(header ? `CSV file ${path} has a header row but no data rows${why}.` : `CSV file ${path} has no data rows${why || ' left after dropping rows with missing values'}.`);
   }
 
+  const auto = options.categorical === undefined || options.categorical === 'auto';
+  const isCategorical = (i: number) => explicitCategorical.has(i) || (auto && stats[i].nonNumeric > stats[i].numeric);
+  const textColumns = used.filter(isCategorical).map((i) => columns![i]);
+  // Whole columns first: text columns that would explode into inputs (named as dates when they are dates).
+  const refused: { name: string; why: string; count: number }[] = [];
+  for (const i of used) {
+    const s = stats[i];
+    if (!isCategorical(i) || explicitCategorical.has(i)) continue;
+    const name = columns[i];
+    const dates = s.dates > 0 && s.dates === s.nonNumeric;
+    const distinct = s.counts.size >= MAX_TRACKED_VALUES ? `more than ${MAX_TRACKED_VALUES.toLocaleString('en-US')}` : s.counts.size.toLocaleString('en-US');
+    const example = showCell(s.firstNonNumeric?.value ?? '');
+    if (s.counts.size > maxCategories) {
+      refused.push({ name, count: s.counts.size, why: `'${name}' ${dates ? 'holds dates or times' : 'is text'} with ${distinct} distinct values (${example}, ...)` });
+    } else if (dates) {
+      notes.push(`Column '${name}' holds dates or times (${distinct} distinct values, such as ${example}): one-hot encoded, so rows with other dates cannot be predicted; leave it out with ${HINT.drop[names]([name])} if that matters.`);
+    }
+  }
+  if (refused.length > 0) {
+    const most = Math.max(...refused.map((r) => r.count));
+    throw new Error(
+      `${path}: ${refused.length === 1 ? 'a text column has' : `${refused.length} text columns have`} more distinct values than ${HINT.maxCategories[names](maxCategories)} allows, too many to one-hot encode (new rows would not share them): ` +
+        `${refused.map((r) => r.why).join('; ')}. Leave ${refused.length === 1 ? 'it' : 'them'} out with ${HINT.drop[names](refused.map((r) => r.name))} ` +
+        `(or choose the inputs with ${HINT.features[names]}), or encode anyway with ${HINT.maxCategories[names](most)}.`,
+    );
+  }
   const features: ColumnEncoder[] = used.map((i) => {
     const s = stats[i];
     const name = columns![i];
-    const categorical = explicitCategorical.has(i) || (options.categorical !== undefined && options.categorical !== 'auto' ? false : s.nonNumeric > s.numeric);
-    if (!categorical) {
+    if (!isCategorical(i)) {
       if (s.nonNumeric > 0) {
         const at = s.firstNonNumeric!;
-        throw new RowError(at.rec, `column '${name}': non-numeric value '${at.value}' in a numeric column (to one-hot encode the column, pass categorical: ['${name}']).`);
+        throw new RowError(at.rec, `column '${name}': non-numeric value ${showCell(at.value)} in a numeric column (to one-hot encode the column, pass ${HINT.categorical[names]([...textColumns, name])}).`);
       }
+      if (s.overflow) throw new RowError(s.overflow.rec, `column '${name}': value ${showCell(s.overflow.value)} is ${FLOAT32_RANGE}.`);
       const enc: ColumnEncoder = { name, kind: 'numeric' };
       if (missing !== 'error' && missing !== 'drop') enc.fill = numericFill(s, missing, name, path);
       return enc;
     }
-    if (s.counts.size >= MAX_TRACKED_VALUES) throw new Error(`Column '${name}' of ${path} has more than ${MAX_TRACKED_VALUES} distinct values; too many to one-hot encode.`);
+    if (s.counts.size >= MAX_TRACKED_VALUES) throw new Error(`Column '${name}' of ${path} has more than ${MAX_TRACKED_VALUES} distinct values; too many to one-hot encode (leave it out with ${HINT.drop[names]([name])}).`);
     const enc: ColumnEncoder = { name, kind: 'categorical', categories: sortLabels([...s.counts.keys()]) };
     if (explicitCategorical.has(i)) enc.raw = true;
     if (missing !== 'error' && missing !== 'drop') enc.fill = mostFrequent(s.counts, name, path);
     return enc;
   });
+  if (firstMissingCell) throw missingError(firstMissingCell);
 
   const target = fitTarget(stats[targetIdx], columns[targetIdx], options, path);
-  return { encoders: { header, delimiter, columns, features, target, missing, missingValues }, rows };
+  if (target.task === 'regression' && stats[targetIdx].overflow) {
+    throw new RowError(stats[targetIdx].overflow!.rec, `column '${columns[targetIdx]}': target value ${showCell(stats[targetIdx].overflow!.value)} is ${FLOAT32_RANGE}.`);
+  }
+  return { encoders: { header, delimiter, columns, features, target, missing, missingValues }, rows, notes, indexColumn };
+}
+
+/** Header cells as column names: an empty cell i is 'column_i'. */
+function columnNames(cells: string[]): string[] {
+  return cells.map((c, i) => c || `column_${i}`);
 }
 
 function decideHeader(first: string[], options: CsvOptions, isMissing: (s: string) => boolean): boolean {
@@ -325,12 +467,12 @@ function fitTarget(s: ColumnStats, name: string, options: CsvOptions, path: stri
   if (task === 'regression') {
     if (!allNumeric) {
       const at = s.firstNonNumeric!;
-      throw new RowError(at.rec, `target column '${name}': non-numeric value '${at.value}' but the task is regression.`);
+      throw new RowError(at.rec, `target column '${name}': non-numeric value ${showCell(at.value)} but the task is regression.`);
     }
     return { name, task };
   }
-  if (distinct >= MAX_TRACKED_VALUES) throw new Error(`Target column '${name}' of ${path} has more than ${MAX_TRACKED_VALUES} distinct values; too many classes (is it a regression target? pass task: 'regression').`);
-  if (distinct < 2) throw new Error(`Target column '${name}' of ${path} has a single value ('${labels[0]}'); a classifier needs at least two classes.`);
+  if (distinct >= MAX_TRACKED_VALUES) throw new Error(`Target column '${name}' of ${path} has more than ${MAX_TRACKED_VALUES} distinct values; too many classes (is it a regression target? pass ${HINT.regression[options.optionNames ?? 'api']}).`);
+  if (distinct < 2) throw new Error(`Target column '${name}' of ${path} has a single value (${showCell(labels[0])}); a classifier needs at least two classes.`);
   if (task === 'binary' && distinct > 2) throw new Error(`Target column '${name}' of ${path} has ${distinct} classes, but the task is binary.`);
   const enc: TargetEncoder = { name, task, classes: sortLabels(labels) };
   if (task === 'multiclass' && options.oneHot) enc.oneHot = true;
@@ -339,43 +481,56 @@ function fitTarget(s: ColumnStats, name: string, options: CsvOptions, path: stri
 
 // ---------------------------------------------------------------- pass 2: encode
 
-/** Encodes one record into a feature row and a target; null when the row is dropped. */
+/** Encodes one record into a feature row and a target; false when the row is dropped. */
 export interface RowEncoder {
   width: number;
+  /** Whether targets are read (the file has the target column and it is not ignored). */
   hasTarget: boolean;
   /** Per-example target shape: [] (class index), [1] or [k] (one-hot). */
   targetShape: number[];
+  /** Rows dropped so far because their target was missing. */
+  missingTarget: number;
   encode(cells: string[], rec: number, xOut: Float32Array, xOffset: number, yOut: Float32Array | null, yOffset: number): boolean;
 }
 
+export interface RowEncoderOptions {
+  ignoreTarget?: boolean;
+  dropMissingTarget?: boolean;
+  optionNames?: OptionNames;
+}
+
 /** Build the row encoder for a file whose first record is `first` (a header or a data row). */
-export function rowEncoder(path: string, encoders: CsvEncoders, first: string[]): { encoder: RowEncoder; skipFirst: boolean } {
+export function rowEncoder(path: string, encoders: CsvEncoders, first: string[], options: RowEncoderOptions = {}): { encoder: RowEncoder; skipFirst: boolean } {
   const { columns, header, target, features, missingValues } = encoders;
+  const names = options.optionNames ?? 'api';
   const isMissing = (s: string): boolean => missingValues.includes(s);
   let index: (name: string) => number;
-  let hasTarget: boolean;
+  let fileHasTarget: boolean;
   let fieldCount: number;
   if (header) {
-    const names = first;
-    index = (name) => names.indexOf(name);
-    hasTarget = names.includes(target.name);
-    fieldCount = names.length;
+    const cols = columnNames(first);
+    index = (name) => cols.indexOf(name);
+    fileHasTarget = cols.includes(target.name);
+    fieldCount = cols.length;
     for (const f of features) {
-      if (!names.includes(f.name)) throw new Error(`${path} has no column '${f.name}' (the model was trained with it). Columns: ${names.map((c) => `'${c}'`).join(', ')}.`);
+      if (!cols.includes(f.name)) throw new Error(`${path} has no column '${f.name}' (the model was trained with it). Columns: ${showList(cols, 50)}.`);
     }
   } else {
     // Without a header, columns are positions; the target column may be left out of prediction files.
     const t = columns.indexOf(target.name);
-    hasTarget = first.length === columns.length;
-    if (!hasTarget && first.length !== columns.length - 1) {
+    fileHasTarget = first.length === columns.length;
+    if (!fileHasTarget && first.length !== columns.length - 1) {
       throw new Error(`${path}:1: ${first.length} fields, expected ${columns.length} (or ${columns.length - 1} without the target column), as in the training data.`);
     }
     index = (name) => {
       const i = columns.indexOf(name);
-      return hasTarget || i < t ? i : i - 1;
+      return fileHasTarget || i < t ? i : i - 1;
     };
-    fieldCount = hasTarget ? columns.length : columns.length - 1;
+    fieldCount = fileHasTarget ? columns.length : columns.length - 1;
   }
+  const hasTarget = fileHasTarget && !options.ignoreTarget;
+  // Rows without a target are dropped whenever missing cells are not errors (and always when evaluating).
+  const dropMissingTarget = options.dropMissingTarget || encoders.missing !== 'error';
   const cols = features.map((f) => index(f.name));
   const catIndex = features.map((f) => (f.kind === 'categorical' ? new Map(f.categories.map((c, k) => [c, k])) : null));
   const widths = features.map((f) => (f.kind === 'numeric' ? 1 : f.categories.length));
@@ -387,34 +542,44 @@ export function rowEncoder(path: string, encoders: CsvEncoders, first: string[])
   const fail = (rec: number, col: string, msg: string): never => {
     throw new RowError(rec, `column '${col}': ${msg}`);
   };
+  const noFill = names === 'cli'
+    ? `the model was trained with --missing error, so it has no value to fill in (train with ${HINT.missing.cli}, or fill the cell)`
+    : `the encoders were fitted with missing: '${encoders.missing}', so there is no value to impute (fit them with ${HINT.missing.api}, or fill the cell)`;
 
   const encoder: RowEncoder = {
     width,
     hasTarget,
     targetShape,
+    missingTarget: 0,
     encode(cells, rec, xOut, xOffset, yOut, yOffset) {
       if (cells.length !== fieldCount) {
         throw new RowError(rec, `ragged row: ${cells.length} fields, expected ${fieldCount}.`);
       }
       if (encoders.missing === 'drop') {
         for (const c of cols) if (isMissing(cells[c])) return false;
-        if (t >= 0 && isMissing(cells[t])) return false;
+      }
+      if (t >= 0 && isMissing(cells[t]) && yOut !== null) {
+        if (!dropMissingTarget) fail(rec, target.name, `missing target value (${showCell(cells[t])}).`);
+        encoder.missingTarget++;
+        return false;
       }
       let o = xOffset;
       for (let j = 0; j < features.length; j++) {
         const f = features[j];
         let cell = cells[cols[j]];
         if (isMissing(cell)) {
-          if (f.fill === undefined) fail(rec, f.name, `missing value ('${cell}'); use missing: 'mean' | 'median' | 'most_frequent' | 'drop'.`);
+          if (f.fill === undefined) fail(rec, f.name, `missing value (${showCell(cell)}); ${noFill}.`);
           cell = String(f.fill);
         }
         if (f.kind === 'numeric') {
-          if (!isNumeric(cell)) fail(rec, f.name, `non-numeric value '${cell}' in a numeric column.`);
-          xOut[o++] = Number(cell);
+          if (!isNumeric(cell)) fail(rec, f.name, `non-numeric value ${showCell(cell)} in a numeric column.`);
+          const v = Number(cell);
+          if (!fitsFloat32(v)) fail(rec, f.name, `value ${showCell(cell)} is ${FLOAT32_RANGE}.`);
+          xOut[o++] = v;
         } else {
           const key = f.raw ? cell : canonical(cell);
           const c = catIndex[j]!.get(key);
-          if (c === undefined) fail(rec, f.name, `unknown category '${cell}' (known: ${f.categories.map((v) => `'${v}'`).join(', ')}).`);
+          if (c === undefined) fail(rec, f.name, `unknown category ${showCell(cell)} (known: ${showList(f.categories)}).`);
           xOut.fill(0, o, o + widths[j]);
           xOut[o + c!] = 1;
           o += widths[j];
@@ -422,14 +587,15 @@ export function rowEncoder(path: string, encoders: CsvEncoders, first: string[])
       }
       if (yOut !== null && t >= 0) {
         const cell = cells[t];
-        if (isMissing(cell)) fail(rec, target.name, `missing target value ('${cell}').`);
         if (classIndex === null) {
-          if (!isNumeric(cell)) fail(rec, target.name, `non-numeric target value '${cell}' for regression.`);
-          yOut[yOffset] = Number(cell);
+          if (!isNumeric(cell)) fail(rec, target.name, `non-numeric target value ${showCell(cell)} for regression.`);
+          const v = Number(cell);
+          if (!fitsFloat32(v)) fail(rec, target.name, `target value ${showCell(cell)} is ${FLOAT32_RANGE}.`);
+          yOut[yOffset] = v;
         } else {
           const key = canonical(cell);
           const c = classIndex.get(key);
-          if (c === undefined) fail(rec, target.name, `unknown class '${cell}' (known: ${target.classes!.map((v) => `'${v}'`).join(', ')}).`);
+          if (c === undefined) fail(rec, target.name, `unknown class ${showCell(cell)} (known: ${showList(target.classes!)}).`);
           if (target.oneHot) {
             yOut.fill(0, yOffset, yOffset + k);
             yOut[yOffset + c!] = 1;
@@ -463,26 +629,38 @@ export async function* csvExamples(path: string, encoders: CsvEncoders): AsyncGe
   }
 }
 
-/** `dropped`: 0-based data-row indices skipped under missing: 'drop' (so predictions can be matched to input rows). */
-async function encodeCsv(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor; dropped: number[] }> {
-  await checkFile(path);
-  return withLines(path, encoders.delimiter, () => encodePass(path, encoders, knownRows, requireTarget));
+interface EncodeOptions extends RowEncoderOptions {
+  requireTarget: boolean;
+  onBytes?: (bytes: number, totalBytes: number) => void;
 }
 
-async function encodePass(path: string, encoders: CsvEncoders, knownRows: number | undefined, requireTarget: boolean): Promise<{ x: Tensor; y?: Tensor; dropped: number[] }> {
+interface Encoded {
+  x: Tensor;
+  y?: Tensor;
+  /** 0-based data-row indices skipped (missing cells under missing: 'drop', or a missing target). */
+  dropped: number[];
+  missingTarget: number;
+}
+
+async function encodeCsv(path: string, encoders: CsvEncoders, knownRows: number | undefined, options: EncodeOptions): Promise<Encoded> {
+  await checkFile(path);
+  return withLines(path, encoders.delimiter, () => encodePass(path, encoders, knownRows, options));
+}
+
+async function encodePass(path: string, encoders: CsvEncoders, knownRows: number | undefined, options: EncodeOptions): Promise<Encoded> {
   const dropped: number[] = [];
   let dataRow = 0;
   let enc: RowEncoder | null = null;
-  let cap = knownRows ?? 1024;
+  let cap = Math.max(1, knownRows ?? 1024);
   let x = new Float32Array(0);
   let y: Float32Array | null = null;
   let yWidth = 1;
   let n = 0;
-  for await (const { cells, rec } of readRecords(path, encoders.delimiter)) {
+  for await (const { cells, rec } of readRecords(path, encoders.delimiter, options.onBytes)) {
     if (enc === null) {
-      const built = rowEncoder(path, encoders, cells);
+      const built = rowEncoder(path, encoders, cells, options);
       enc = built.encoder;
-      if (requireTarget && !enc.hasTarget) throw new Error(`${path} has no target column '${encoders.target.name}'.`);
+      if (options.requireTarget && !enc.hasTarget) throw new Error(`${path} has no target column '${encoders.target.name}'.`);
       yWidth = enc.targetShape[0] ?? 1;
       x = new Float32Array(cap * enc.width);
       y = enc.hasTarget ? new Float32Array(cap * yWidth) : null;
@@ -505,8 +683,8 @@ async function encodePass(path: string, encoders: CsvEncoders, knownRows: number
     dataRow++;
   }
   if (enc === null) throw new Error(`CSV file ${path} is empty.`);
-  if (n === 0) throw new Error(`CSV file ${path} has no data rows.`);
+  if (n === 0) throw new Error(`CSV file ${path} has no data rows${dataRow > 0 ? ` left after dropping ${dataRow} with missing values` : ''}.`);
   const xt = new Tensor(x.slice(0, n * enc.width), [n, enc.width]);
   const yt = y ? new Tensor(y.slice(0, n * yWidth), [n, ...enc.targetShape]) : undefined;
-  return { x: xt, y: yt, dropped };
+  return { x: xt, y: yt, dropped, missingTarget: enc.missingTarget };
 }

@@ -25,6 +25,8 @@ export interface SaveOptions {
   metadata?: Record<string, unknown>;
   /** Largest shard file in bytes (default 4 MiB, as TensorFlow.js). */
   shardBytes?: number;
+  /** More files for the directory, written in the same atomic step (the CLI's history.json and report.html). */
+  files?: Record<string, string | Uint8Array>;
 }
 
 /** TF.js can compile these (its loss / metric / optimizer names); otherwise only the Keras-style training_config is written. */

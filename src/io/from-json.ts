@@ -14,8 +14,9 @@ import type { CsvEncoders } from '../data/csv.js';
 import type { Variable } from '../tensor/variable.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { decodeWeights, sha256, type NamedWeight } from './weights.js';
-import { FORMAT, MODEL_JSON, fromPythonic, specBytes, toCamelCase, type DescentMetadata, type ModelJSON, type WeightSpec } from './format.js';
+import { FORMAT, FORMAT_VERSION, MODEL_JSON, fromPythonic, specBytes, toCamelCase, type DescentMetadata, type ModelJSON, type WeightSpec } from './format.js';
 import { setModelMetadata, type ModelMetadata } from './metadata.js';
+import { VERSION } from './artifacts.js';
 
 export interface LoadOptions {
   /** Restore the loss, metrics, optimizer and its state (default true); false gives an uncompiled model. */
@@ -144,6 +145,11 @@ function checkDescentMetadata(mj: ModelJSON, fail: (m: string) => never): Descen
   const d = isObj(udm) ? udm.descent : undefined;
   if (!isObj(d) || !isObj(d.shards) || typeof d.modelChecksum !== 'string') fail('saved by descent but userDefinedMetadata.descent (checksums) is missing or damaged; the file is corrupt.');
   const meta = d as unknown as DescentMetadata;
+  // Checked first: a newer format may compute its checksums differently.
+  if (typeof meta.formatVersion !== 'number' || !Number.isInteger(meta.formatVersion) || meta.formatVersion < 1) fail(`userDefinedMetadata.descent.formatVersion is ${JSON.stringify(meta.formatVersion)}, not a format version; the file is corrupt.`);
+  if (meta.formatVersion > FORMAT_VERSION) {
+    fail(`written in descent's model format version ${meta.formatVersion}${typeof mj.generatedBy === 'string' ? ` (by ${mj.generatedBy})` : ''}, but this descent (${VERSION}) reads format version ${FORMAT_VERSION}${FORMAT_VERSION > 1 ? ' and older' : ''}; load it with a newer descent.`);
+  }
   const saved = meta.modelChecksum;
   delete meta.modelChecksum;
   const actual = sha256(JSON.stringify(mj));

@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sequential } from '../models/sequential.js';
-import { interruptedBackups } from './atomic.js';
+import { interruptedBackups, removeLeftovers } from './atomic.js';
 import { MODEL_JSON } from './format.js';
 import { modelFromJSON, oneLine, type LoadOptions } from './from-json.js';
 
@@ -17,9 +17,10 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   const info = await stat(dir).catch(() => null);
   if (!info) {
     const backups = await interruptedBackups(dir);
-    const hint = backups.length ? ` A save into it was interrupted; the previous model is in ${backups[0]}.` : '';
+    const hint = backups.length ? ` A save into it was interrupted; the previous model is in ${backups[0]}${backups.length > 1 ? ` (the newest of ${backups.length} backups)` : ''}: rename it to ${dir} to use it.` : '';
     throw new Error(`Model directory not found: ${dir}.${hint}`);
   }
+  await removeLeftovers(dir);
   if (!info.isDirectory()) throw new Error(`${dir} is not a directory; loadModel expects the directory that holds model.json.`);
   const file = join(dir, MODEL_JSON);
   let text: string;

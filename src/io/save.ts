@@ -17,6 +17,10 @@ export async function saveModel(model: Sequential, dir: string, options: SaveOpt
   const { modelJSON, shards } = modelArtifacts(model, options);
   const files = new Map<string, Uint8Array | string>([[MODEL_JSON, JSON.stringify(modelJSON, null, 2) + '\n']]);
   for (const s of shards) files.set(s.path, s.data);
+  for (const [name, data] of Object.entries(options.files ?? {})) {
+    if (files.has(name) || !/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new Error(`saveModel: cannot add a file named '${name}' to the model directory.`);
+    files.set(name, data);
+  }
   await writeDirAtomic(dir, files);
 }
 

@@ -8,6 +8,8 @@ export interface TrainingHistoryInput {
   history: Record<string, readonly number[]>;
   /** Keras History.epoch (0-based epoch indices); default 0..n-1. Charts show them 1-based, as the progress bar. */
   epoch?: readonly number[];
+  /** Unit of each metric (base name, e.g. { loss: 'price²', mae: 'price' }), shown in the chart titles and axes. */
+  units?: Record<string, string>;
 }
 
 export interface StudyInput {
@@ -120,7 +122,8 @@ export function learningCurveCharts(input: TrainingHistoryInput): { charts: Char
     const bi = bestIndex(monitor.values, dir);
     // A learning-rate schedule has no "best" epoch.
     const markers = bi >= 0 && !/^(lr|learning_rate)$/.test(b) ? [{ x: epochs[bi], label: `best epoch ${epochs[bi]} (${monitor.label} ${fmt(monitor.values[bi] as number)})` }] : [];
-    charts.push({ id: `curve-${b}`, title: b === 'loss' ? 'Loss' : b, xLabel: 'epoch', yLabel: b, x: epochs, series, markers, xInteger: true });
+    const unit = input.units?.[b] ? ` (${input.units[b]})` : '';
+    charts.push({ id: `curve-${b}`, title: (b === 'loss' ? 'Loss' : b) + unit, xLabel: 'epoch', yLabel: b + unit, x: epochs, series, markers, xInteger: true });
   }
   // The run's best epoch: by val_loss if there is one, else loss (what EarlyStopping monitors by default).
   const monitorKey = input.history.val_loss ? 'val_loss' : input.history.loss ? 'loss' : undefined;

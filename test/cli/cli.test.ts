@@ -103,7 +103,7 @@ test('predict: one row per input row, classes by threshold, accuracy agrees with
   const r = descent('predict', 'm-bin', 'bin.csv');
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.equal(lines[0], 'prediction,probability');
+  assert.equal(lines[0], 'prediction,p_yes', 'the probability column is named after its class');
   assert.equal(lines.length, bin.labels.length + 1);
   let correct = 0;
   lines.slice(1).forEach((l, i) => {
@@ -132,11 +132,14 @@ test('summary: Keras table with parameter counts computed by hand, columns and t
   assert.match(r.stdout, /Input columns \(3\): a, b, color \(one-hot: 3 categories\)/);
 });
 
-test('report: from a model directory and from a history.json file', () => {
-  unlinkSync(join(dir, 'm-bin', 'report.html'));
+test('report: from a model directory (beside it, keeping the report train wrote) and from a history.json file', () => {
+  const trained = readFileSync(join(dir, 'm-bin', 'report.html'), 'utf8');
   const r = descent('report', 'm-bin');
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(existsSync(join(dir, 'm-bin', 'report.html')));
+  assert.equal(readFileSync(join(dir, 'm-bin', 'report.html'), 'utf8'), trained, "train's report is kept");
+  const again = readFileSync(join(dir, 'm-bin-report.html'), 'utf8');
+  assert.match(again, /Data: bin\.csv \(240 rows, 5 features\)/, 'as rich as the one train wrote: the run summary comes from history.json');
+  assert.match(again, /Test metrics: loss: /);
   writeFileSync(join(dir, 'h.json'), JSON.stringify({ history: { loss: [1, 0.5, null], val_loss: [1.1, 0.7, 0.6] } }));
   const r2 = descent('report', 'h.json', '--title', 'From history');
   assert.equal(r2.code, 0, r2.stderr);

@@ -66,10 +66,18 @@ test('missing values: error names file, line and column; mean / median / most_fr
   assert.deepEqual(Array.from(drop.y.data), [0, 1]);
 });
 
-test('a missing target can only be dropped', async () => {
-  const p = file('a,y\n1,0\n2,\n3,1\n');
-  await assert.rejects(loadCsv(p, { target: 'y', missing: 'mean' }), /:3: column 'y': missing value.*dropped/);
-  assert.equal((await loadCsv(p, { target: 'y', missing: 'drop' })).rows, 2);
+test('a missing target: an error by default; dropped (and counted) when missing cells are imputed or dropped', async () => {
+  const p = file('a,y\n1,0\n2,\n3,1\nNA,1\n');
+  await assert.rejects(loadCsv(p, { target: 'y' }), /:3: column 'y': missing value \(''\); the target is missing; use missing: 'drop'/);
+  const mean = await loadCsv(p, { target: 'y', missing: 'mean' });
+  assert.equal(mean.rows, 3);
+  assert.equal(mean.missingTargetRows, 1);
+  assert.deepEqual(mean.dropped, [1]);
+  assert.deepEqual(rows(mean.x), [[1], [3], [2]]); // 'NA' imputed with the mean of 1 and 3 (the row without a target does not count)
+  assert.match(mean.notes.join('\n'), /Dropped 1 row whose target 'y' is missing/);
+  const drop = await loadCsv(p, { target: 'y', missing: 'drop' });
+  assert.equal(drop.rows, 2);
+  assert.deepEqual(drop.dropped, [1, 3]);
 });
 
 test('no header: detected from a numeric first row, target by index, integer classes are multiclass', async () => {

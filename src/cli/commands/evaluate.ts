@@ -8,7 +8,8 @@ import type { CliContext } from '../context.js';
 
 export const EVALUATE_USAGE = `Usage: descent evaluate <model dir> <data.csv> [--json]
 
-Evaluate a model directory written by descent train on a CSV file that has the target column.
+Evaluate a model directory written by descent train on a CSV file that has the target column
+(rows whose target is missing are left out, and counted on stderr).
 Classifiers report the loss and the compiled metrics (Keras's evaluate); regression models report
 mse, rmse, mae and r2 in the target's own units.
 
@@ -26,7 +27,8 @@ export async function evaluate(argv: string[], ctx: CliContext): Promise<number>
   const model = await loadModelDir(dir);
   const pre = preprocessingOf(model, dir);
   const { x: xScaler, y: yScaler } = pre;
-  const { x, y } = await transformCsv(csvPath, pre.encoders);
+  const { x, y, missingTargetRows } = await transformCsv(csvPath, pre.encoders, { dropMissingTarget: true, optionNames: 'cli' });
+  if (missingTargetRows > 0) ctx.err(`Left out ${missingTargetRows} row${missingTargetRows === 1 ? '' : 's'} of ${csvPath} whose target '${pre.target}' is missing.`);
   if (!y) throw new Error(`${csvPath} has no target column '${pre.target}'; evaluate needs the true values (use descent predict for unlabelled data).`);
   const xs = xScaler ? xScaler.transform(x) : x;
   const metrics = pre.task === 'regression'

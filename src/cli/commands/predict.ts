@@ -9,9 +9,10 @@ import type { CliContext } from '../context.js';
 
 export const PREDICT_USAGE = `Usage: descent predict <model dir> <data.csv> [--out predictions.csv]
 
-Predict with a model directory written by descent train. The CSV needs the training feature columns
-(the target column may be absent). Output is CSV, one row per input row:
-  binary       prediction,probability      (probability of the second class, in sorted class order)
+Predict with a model directory written by descent train. The CSV needs the training feature columns;
+a target column, if present, is not read (missing values in it are fine). Output is CSV, one row per
+input row (empty cells for rows a model trained with --missing drop cannot predict):
+  binary       prediction,p_<class>        (probability of the second class in sorted order, e.g. p_yes)
   multiclass   prediction,p_<class>,...    (one probability per class)
   regression   prediction
 
@@ -32,29 +33,36 @@ export async function predict(argv: string[], ctx: CliContext): Promise<number> 
   const model = await loadModelDir(dir);
   const pre = preprocessingOf(model, dir);
   const { x: xScaler, y: yScaler } = pre;
-  const { x } = await transformCsv(csvPath, pre.encoders);
+  const { x, dropped } = await transformCsv(csvPath, pre.encoders, { ignoreTarget: true, optionNames: 'cli' });
   const p = model.predict(xScaler ? xScaler.transform(x) : x);
-  const lines: string[] = [];
+  const rows: string[] = [];
   const n = x.shape[0];
+  let header: string;
   if (pre.task === 'regression') {
     const y = yScaler ? yScaler.inverseTransform(p) : p;
-    lines.push('prediction');
-    for (let i = 0; i < n; i++) lines.push(num(y.data[i]));
+    header = 'prediction';
+    for (let i = 0; i < n; i++) rows.push(num(y.data[i]));
   } else if (pre.task === 'binary') {
+    // The sigmoid output is the probability of the second class in sorted order: the column says which.
     const classes = pre.classes!;
-    lines.push('prediction,probability');
-    for (let i = 0; i < n; i++) lines.push(`${csvCell(classes[p.data[i] >= 0.5 ? 1 : 0])},${num(p.data[i])}`);
+    header = `prediction,${csvCell(`p_${classes[1]}`)}`;
+    for (let i = 0; i < n; i++) rows.push(`${csvCell(classes[p.data[i] >= 0.5 ? 1 : 0])},${num(p.data[i])}`);
   } else {
     const classes = pre.classes!;
     const k = classes.length;
-    lines.push(['prediction', ...classes.map((c) => csvCell(`p_${c}`))].join(','));
+    header = ['prediction', ...classes.map((c) => csvCell(`p_${c}`))].join(',');
     for (let i = 0; i < n; i++) {
       const row = Array.from(p.data.subarray(i * k, (i + 1) * k));
       let best = 0;
       for (let j = 1; j < k; j++) if (row[j] > row[best]) best = j;
-      lines.push([csvCell(classes[best]), ...row.map(num)].join(','));
+      rows.push([csvCell(classes[best]), ...row.map(num)].join(','));
     }
   }
+  // Rows skipped for missing cells (a model trained with --missing drop) keep their place, with empty cells.
+  const lines = [header];
+  const empty = header.split(',').map(() => '').join(',');
+  for (let i = 0, d = 0, r = 0; i < n + dropped.length; i++) lines.push(d < dropped.length && dropped[d] === i ? (d++, empty) : rows[r++]);
+  if (dropped.length) ctx.err(`${dropped.length} row${dropped.length === 1 ? '' : 's'} of ${csvPath} have missing values and no prediction (the model was trained with --missing drop); their cells are empty.`);
   const out = stringOption(values, 'out');
   if (out) {
     writeFileAtomic(resolve(out), lines.join('\n') + '\n');

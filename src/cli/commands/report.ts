@@ -9,14 +9,15 @@ import type { Direction, TrialRecord } from '../../tuner/trial.js';
 import { storedObjective } from '../../tuner/space.js';
 import { parse, stringOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
-import { readHistory, HISTORY_FILE, REPORT_FILE } from '../model-dir.js';
+import { readHistory, HISTORY_FILE, REPORT_FILE, type SavedHistory } from '../model-dir.js';
 import { formatMetrics } from '../metrics-text.js';
 import type { CliContext } from '../context.js';
 
 export const REPORT_USAGE = `Usage: descent report <model dir | history.json | study dir | postgresql://...> [options]
 
 Write a self-contained HTML report (charts inlined, opens offline):
-  model dir      learning curves from <dir>/history.json      -> <dir>/report.html
+  model dir      learning curves from <dir>/history.json      -> <dir>-report.html beside it (the
+                 report.html that descent train wrote inside the directory is kept)
   history.json   learning curves from a Keras-style history   -> history.html next to it
   study dir      a tuning study in a directory store: optimisation history, each hyperparameter
                  against the objective, leaderboard           -> <dir>/<study>-report.html
@@ -44,11 +45,13 @@ export async function report(argv: string[], ctx: CliContext): Promise<number> {
   if (!isUrl && statSync(target).isFile()) {
     const h = readHistory(target);
     path = resolve(out ?? target.replace(/\.json$/i, '') + '.html');
-    writeReport(path, { title: title ?? `Training history: ${target}`, history: h, summary: h.testMetrics ? `Test metrics: ${formatMetrics(h.testMetrics)}` : undefined });
+    writeReport(path, { title: title ?? `Training history: ${target}`, history: h, summary: historySummary(h) });
   } else if (!isUrl && existsSync(join(target, HISTORY_FILE))) {
     const h = readHistory(join(target, HISTORY_FILE));
-    path = resolve(out ?? join(target, REPORT_FILE));
-    writeReport(path, { title: title ?? `Model ${target}`, history: h, summary: h.testMetrics ? `Test metrics: ${formatMetrics(h.testMetrics)}` : undefined });
+    // Beside the directory, not in it: the report train wrote stays, and saving a model replaces the whole directory.
+    path = resolve(out ?? `${resolve(target)}-report.html`);
+    if (path === resolve(join(target, REPORT_FILE))) throw new Error(`--out ${out} is the report descent train wrote; choose another file.`);
+    writeReport(path, { title: title ?? `Model ${target}`, history: h, summary: historySummary(h) });
   } else if (!isUrl && existsSync(join(target, 'model.json'))) {
     throw new Error(`${target} has a model but no ${HISTORY_FILE} to plot (models saved from code have no history; use a ReportCallback in fit).`);
   } else {
@@ -56,6 +59,11 @@ export async function report(argv: string[], ctx: CliContext): Promise<number> {
   }
   ctx.out(`Report: ${path}`);
   return 0;
+}
+
+/** The run's summary as train saved it (data, model, units, test metrics), else the test metrics. */
+function historySummary(h: SavedHistory): string | undefined {
+  return h.summary ?? (h.testMetrics ? `Test metrics: ${formatMetrics(h.testMetrics)}` : undefined);
 }
 
 /**

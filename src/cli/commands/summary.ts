@@ -41,6 +41,7 @@ export async function summary(argv: string[], ctx: CliContext): Promise<number> 
       const last: Record<string, number> = {};
       for (const [k, v] of Object.entries(h.history)) last[k] = v[n - 1];
       ctx.out(`Trained ${n} epochs; last epoch: ${formatMetrics(last)}`);
+      if (h.units) ctx.out(`Units: ${Object.entries(h.units).map(([k, u]) => `${k} in ${u}`).join(', ')}`);
     }
     if (h.testMetrics) ctx.out(`Test: ${formatMetrics(h.testMetrics)}`);
   }

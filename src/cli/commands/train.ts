@@ -2,14 +2,17 @@
 // held-out rows, save the model directory, write the report.
 
 import { basename, join, resolve } from 'node:path';
-import type { MissingStrategy, Task } from '../../data/csv.js';
 import { setSeed } from '../../tensor/random.js';
-import { writeReport } from '../../report/html.js';
-import { parse, intOption, positiveOption, fractionOption, stringOption, choiceOption, categoricalOption, type OptionSpec } from '../args.js';
+import { renderReport, writeReport } from '../../report/html.js';
+import { textChart } from '../../report/text-chart.js';
+import { ProgbarLogger } from '../../callbacks/progbar.js';
+import type { Callback } from '../../callbacks/callback.js';
+import { parse, intOption, positiveOption, fractionOption, stringOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
-import { buildModel, readModelSpec, type ModelSpec } from '../model-builder.js';
-import { saveModelDir, checkOutDir, REPORT_FILE } from '../model-dir.js';
-import { prepareData, testMetrics } from '../prepare.js';
+import { buildModel, readModelSpec, TASK_DEFAULTS, type ModelSpec } from '../model-builder.js';
+import { saveModelDir, checkOutDir, REPORT_FILE, type SavedHistory } from '../model-dir.js';
+import { prepareData, testMetrics, dataFlags, DATA_OPTIONS, DATA_USAGE } from '../prepare.js';
+import { targetUnits, TargetUnitsCallback, convertHistory, unitLabels, describeUnits } from '../target-units.js';
 import { formatMetrics } from '../metrics-text.js';
 import type { CliContext } from '../context.js';
 
@@ -17,7 +20,9 @@ export const TRAIN_USAGE = `Usage: descent train <data.csv> --target <column> [o
 
 Train a model on a CSV file. The task is inferred from the target column: two classes -> binary
 (sigmoid + binary_crossentropy), more classes -> multiclass (softmax + sparse_categorical_crossentropy),
-numbers -> regression (linear + mse). Features are standardized; text columns are one-hot encoded.
+numbers -> regression (linear + mse; losses are shown in the target's units). Features are standardized;
+text columns are one-hot encoded. The training rows are shuffled (seeded with --seed) before fit holds
+out the last --validation-split of them, so a sorted file still gets a random validation sample.
 
 Options:
   --target <column>         target column name (or 0-based index) [required]
@@ -30,9 +35,7 @@ Options:
   --lr <rate>               learning rate (default: the optimizer's Keras default)
   --validation-split <f>    fraction of the training rows held out for val_ metrics (default 0.2; 0 = none)
   --test-size <f>           fraction of rows held out for the final test metrics (default 0.2; 0 = none)
-  --task <task>             override the inferred task: binary, multiclass, regression
-  --missing <strategy>      missing cells: error (default), mean, median, most_frequent, drop
-  --categorical <a,b>       columns to one-hot encode (default: columns that are mostly text)
+${DATA_USAGE}
   --seed <n>                seed for the split, initial weights and shuffling (reproducible runs)
   --out <dir>               model directory to write (default ./model)
   --report <file.html>      report to write (default <out>/report.html)
@@ -53,9 +56,7 @@ const OPTIONS: OptionSpec = {
   lr: { type: 'string' },
   'validation-split': { type: 'string' },
   'test-size': { type: 'string' },
-  task: { type: 'string' },
-  missing: { type: 'string' },
-  categorical: { type: 'string' },
+  ...DATA_OPTIONS,
   seed: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
@@ -74,8 +75,7 @@ export async function train(argv: string[], ctx: CliContext): Promise<number> {
   const validationSplit = fractionOption(cmd, values, 'validation-split', true) ?? 0.2;
   const testSize = fractionOption(cmd, values, 'test-size', true) ?? 0.2;
   const seed = intOption(cmd, values, 'seed', 0);
-  const task = choiceOption<Task>(cmd, values, 'task', ['binary', 'multiclass', 'regression']);
-  const missing = choiceOption<MissingStrategy>(cmd, values, 'missing', ['error', 'mean', 'median', 'most_frequent', 'drop']);
+  const flags = dataFlags(cmd, values);
   const outDir = resolve(stringOption(values, 'out') ?? 'model');
   const reportPath = resolve(stringOption(values, 'report') ?? join(outDir, REPORT_FILE));
   const quiet = Boolean(values.quiet);
@@ -94,24 +94,48 @@ export async function train(argv: string[], ctx: CliContext): Promise<number> {
   const csvPath = positionals[0];
   checkOutDir(stringOption(values, 'out') ?? 'model', [csvPath, ...(specPath ? [specPath] : [])]);
   if (seed !== undefined) setSeed(seed);
-  const p = await prepareData(csvPath, { target, task, missing, categorical: categoricalOption(values), testSize, seed });
+  const p = await prepareData(csvPath, { target, ...flags, testSize, validationSplit, seed, progress: quiet ? undefined : process.stderr });
   const { data, inputs, outputs, describe } = p;
-  if (!quiet) ctx.out(`Loaded ${data.rows} rows x ${inputs} features from ${csvPath}; target '${data.targetName}': ${describe}.`);
+  if (!quiet) {
+    ctx.out(`Loaded ${data.rows} rows x ${inputs} features from ${csvPath}; target '${data.targetName}': ${describe}.`);
+    for (const note of p.notes) ctx.out(note);
+  }
 
   const model = buildModel({ task: data.task, inputs, outputs }, { spec, specPath, optimizer, learningRate: lr });
   if (!quiet) model.summary({ printFn: (line) => ctx.out(line) });
-  const history = await model.fit(p.xTrain, p.yTrain, { epochs, batchSize, validationSplit: validationSplit > 0 ? validationSplit : undefined, verbose: quiet ? 0 : 1 });
+  // Regression trains on the standardized target; what is shown and saved is in the target's units.
+  const lossName = spec?.loss ?? TASK_DEFAULTS[data.task].loss;
+  const units = data.task === 'regression' ? targetUnits(data.targetName, p.targetStd!, lossName) : undefined;
+  const callbacks: Callback[] = [];
+  if (!quiet) {
+    const unit = units ? ` (${units.unit('loss')})` : '';
+    const bar = new ProgbarLogger({ verbose: 1, onTrainEndSummary: (h) => (h.loss && h.loss.length > 2 ? textChart(h.loss, { label: `loss${unit}`, height: 8 }) : null) });
+    callbacks.push(units ? new TargetUnitsCallback(bar, units) : bar);
+    if (units) {
+      const keys = ['loss', ...(spec?.metrics ?? TASK_DEFAULTS.regression.metrics)];
+      ctx.out(describeUnits(keys, lossName, units));
+    }
+  }
+  const fitted = await model.fit(p.xTrain, p.yTrain, { epochs, batchSize, validationSplit: validationSplit > 0 ? validationSplit : undefined, verbose: 0, callbacks });
+  const history = units ? convertHistory(fitted.history, units) : fitted.history;
 
   const metrics = await testMetrics(model, p);
   if (metrics) ctx.out(`Test (${p.xTest!.shape[0]} rows): ${formatMetrics(metrics)}`);
-  await saveModelDir(outDir, model, p.preprocessing, { history: history.history, epoch: history.epoch, params: history.params, testMetrics: metrics });
-  ctx.out(`Saved model to ${outDir}`);
   const summary = [
     `Data: ${csvPath} (${data.rows} rows, ${inputs} features), target '${data.targetName}': ${describe}`,
+    ...p.notes,
     `Model: ${model.layers.map((l) => l.className).join(' -> ')}, ${model.countParams()} parameters; ${epochs} epochs, batch ${batchSize}`,
+    units ? `Losses in the target's units: ${Object.entries(unitLabels(Object.keys(history), units)).map(([k, u]) => `${k} in ${u}`).join(', ')}` : '',
     metrics ? `Test metrics: ${formatMetrics(metrics)}` : 'No test set (--test-size 0)',
-  ].join('\n');
-  writeReport(reportPath, { title: `descent train: ${data.targetName} from ${basename(csvPath)}`, history: { history: history.history, epoch: history.epoch }, summary });
+  ].filter(Boolean).join('\n');
+  const saved: SavedHistory = { history, epoch: fitted.epoch, params: fitted.params, testMetrics: metrics, summary };
+  if (units) saved.units = unitLabels(Object.keys(history), units);
+  const report = { title: `descent train: ${data.targetName} from ${basename(csvPath)}`, history: { history, epoch: fitted.epoch, units: saved.units }, summary };
+  // The report inside the model directory is written with it, in one atomic step.
+  const inside = reportPath === join(outDir, REPORT_FILE);
+  await saveModelDir(outDir, model, p.preprocessing, saved, inside ? renderReport(report) : undefined);
+  ctx.out(`Saved model to ${outDir}`);
+  if (!inside) writeReport(reportPath, report);
   ctx.out(`Report: ${reportPath}`);
   return 0;
 }

@@ -3,16 +3,15 @@
 // the leaderboard at the end, the study report, and optionally the best model saved.
 
 import { basename, join, resolve } from 'node:path';
-import type { MissingStrategy, Task } from '../../data/csv.js';
 import { setSeed } from '../../tensor/random.js';
 import type { Sequential } from '../../models/sequential.js';
 import { RandomSearch, GridSearch, BayesianOptimization, Hyperband, TPESearch } from '../../tuner/tuners.js';
 import type { Tuner } from '../../tuner/tuner.js';
 import { writeReport } from '../../report/html.js';
-import { parse, intOption, fractionOption, stringOption, choiceOption, categoricalOption, type OptionSpec } from '../args.js';
+import { parse, intOption, fractionOption, stringOption, choiceOption, type OptionSpec } from '../args.js';
 import { UsageError } from '../errors.js';
 import { saveModelDir, checkOutDir } from '../model-dir.js';
-import { prepareData, testMetrics } from '../prepare.js';
+import { prepareData, testMetrics, dataFlags, DATA_OPTIONS, DATA_USAGE } from '../prepare.js';
 import { readSpace, mlpHypermodel } from '../tune-space.js';
 import { TuneProgress } from '../tune-progress.js';
 import { formatMetrics } from '../metrics-text.js';
@@ -46,9 +45,7 @@ Options:
   --study <name>           study name (default: <csv name>-<target>)
   --storage <where>        'memory', a directory, or postgresql://... (default ./descent-studies)
   --seed <n>               same seed, same sequence of trials
-  --missing <strategy>     missing cells: error (default), mean, median, most_frequent, drop
-  --categorical <a,b>      columns to one-hot encode (default: columns that are mostly text)
-  --task <task>            override the inferred task: binary, multiclass, regression
+${DATA_USAGE}
   --out <dir>              save the best model there (as descent train does)
   --report <file.html>     study report (default <study>-report.html)
   --quiet                  no progress output
@@ -56,6 +53,7 @@ Options:
   -h, --help               this help`;
 
 const OPTIONS: OptionSpec = {
+  ...DATA_OPTIONS,
   target: { type: 'string' },
   space: { type: 'string' },
   tuner: { type: 'string' },
@@ -94,8 +92,6 @@ export async function tune(argv: string[], ctx: CliContext): Promise<number> {
   const validationSplit = fractionOption(cmd, values, 'validation-split') ?? 0.2;
   const testSize = fractionOption(cmd, values, 'test-size', true) ?? 0.2;
   const seed = intOption(cmd, values, 'seed', 0);
-  const missing = choiceOption<MissingStrategy>(cmd, values, 'missing', ['error', 'mean', 'median', 'most_frequent', 'drop']);
-  const taskOpt = choiceOption<Task>(cmd, values, 'task', ['binary', 'multiclass', 'regression']);
   const objective = stringOption(values, 'objective') ?? 'val_loss';
   if (cv !== undefined && values['validation-split'] !== undefined) throw new UsageError('--cv makes its own validation folds; drop --validation-split', cmd);
   const quiet = Boolean(values.quiet);
@@ -105,8 +101,9 @@ export async function tune(argv: string[], ctx: CliContext): Promise<number> {
   if (outOpt) checkOutDir(outOpt, [csvPath, spacePath]);
 
   if (seed !== undefined) setSeed(seed);
-  const p = await prepareData(csvPath, { target, task: taskOpt, missing, categorical: categoricalOption(values), testSize, seed });
+  const p = await prepareData(csvPath, { target, ...dataFlags(cmd, values), testSize, validationSplit: cv === undefined ? validationSplit : undefined, seed, progress: quiet ? undefined : process.stderr });
   const { data, inputs, outputs } = p;
+  if (!quiet) for (const note of p.notes) ctx.out(note);
 
   const studyName = stringOption(values, 'study') ?? `${basename(csvPath).replace(/\.[^.]*$/, '')}-${data.targetName}`;
   const common = {
