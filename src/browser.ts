@@ -65,6 +65,8 @@ export { Dataset, batchesFromGenerator, isBatchSource, type BatchSource, type Ba
 export { trainTestSplit, type SplitOptions, type SplitResult } from './data/split.js';
 export { Scaler, StandardScaler, MinMaxScaler, scalerFromJSON, type ScalerJSON, type StandardScalerOptions, type MinMaxScalerOptions } from './data/scalers.js';
 export { toCategorical } from './data/categorical.js';
+export { padSequences, type PadSequencesOptions } from './data/sequences.js';
+export { TextVectorization, type TextVectorizationOptions, type TextOutputMode, type Standardize, type Split } from './data/text-vectorization.js';
 export { modelArtifacts, type SaveOptions } from './io/artifacts.js';
 export { modelFromJSON, type LoadOptions } from './io/from-json.js';
 export { saveToUrl as saveModel, loadModel, browserFiles, listModels, removeModel, type ModelFiles } from './io/browser.js';

@@ -55,6 +55,8 @@ export { Dataset, CsvDataset, batchesFromGenerator, isBatchSource, type BatchSou
 export { trainTestSplit, type SplitOptions, type SplitResult } from './data/split.js';
 export { Scaler, StandardScaler, MinMaxScaler, scalerFromJSON, type ScalerJSON, type StandardScalerOptions, type MinMaxScalerOptions } from './data/scalers.js';
 export { toCategorical } from './data/categorical.js';
+export { padSequences, type PadSequencesOptions } from './data/sequences.js';
+export { TextVectorization, type TextVectorizationOptions, type TextOutputMode, type Standardize, type Split } from './data/text-vectorization.js';
 export { loadMnist, loadIris, type MnistOptions, type MnistData, type IrisData } from './data/datasets.js';
 export { saveModel, modelArtifacts, type SaveOptions } from './io/save.js';
 export { loadModel, modelFromJSON, type LoadOptions } from './io/load.js';
