@@ -44,6 +44,11 @@ export interface Backend {
 /** Below this many elements an op's own loop beats a call into a backend's elementwise kernel. */
 export const ELEMENTWISE_MIN = 2048;
 
+/** The backend whose elementwise kernels an op calls for n elements: the active one when large, else the TypeScript loops. */
+export function elementwise(n: number): Backend {
+  return n >= ELEMENTWISE_MIN && active?.relu ? active : jsBackend;
+}
+
 /** Throws unless every array has the length of the first (elementwise kernels check before touching anything). */
 export function checkSameLengths(what: string, ...arrays: Float32Array[]): void {
   for (const a of arrays) {

@@ -78,3 +78,27 @@ for (const { label, backend, setup } of backends) {
     assert.deepEqual([...y], [7, 7, 7]);
   });
 }
+
+test('ops.relu, its gradient and a bias add give the same bits on every registered backend above ELEMENTWISE_MIN', async () => {
+  const { ops, tensor, grad, setBackend, getBackend, listBackends } = await import('../../src/index.js');
+  const { ELEMENTWISE_MIN } = await import('../../src/backend/backend.js');
+  const rows = Math.ceil((2 * ELEMENTWISE_MIN) / 37);
+  const x = tensor(values(rows * 37, 5), [rows, 37]), b = tensor(values(37, 6), [37]);
+  const before = getBackend().name;
+  const results: Record<string, Float32Array[]> = {};
+  try {
+    for (const name of listBackends()) {
+      setBackend(name);
+      const y = ops.relu(ops.add(x, b));
+      const g = grad((t) => ops.sum(ops.mul(ops.relu(t), x)))(x);
+      results[name] = [y.data, g.data];
+    }
+  } finally {
+    setBackend(before);
+  }
+  const want = x.data.map((v, i) => v + b.data[i % 37]).map((v) => (v > 0 ? v : 0));
+  for (const [name, [y, g]] of Object.entries(results)) {
+    same(`${name} relu(x + b)`, y, want);
+    same(`${name} relu gradient`, g, x.data.map((v) => (v > 0 ? v : v * 0)));
+  }
+});
