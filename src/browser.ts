@@ -12,7 +12,8 @@ export { Tensor, tensor, scalar, zeros, ones, fill, isTensor, type TensorLike, t
 export { Variable } from './tensor/variable.js';
 export { setSeed, Rng } from './tensor/random.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, noGrad } from './autograd/tape.js';
-export { checkGradients } from './autograd/gradcheck.js';
+export { checkGradients, type GradCheckOptions } from './autograd/gradcheck.js';
+export { CapturedStep, Program, type StepBody } from './autograd/capture.js';
 export * as ops from './ops/index.js';
 export { setBackend, getBackend, listBackends, type Backend } from './backend/backend.js';
 // The 'js' backend is always registered; ready() adds the wasm kernels (the native addon is Node-only).
@@ -64,6 +65,8 @@ export { Dataset, batchesFromGenerator, isBatchSource, type BatchSource, type Ba
 export { trainTestSplit, type SplitOptions, type SplitResult } from './data/split.js';
 export { Scaler, StandardScaler, MinMaxScaler, scalerFromJSON, type ScalerJSON, type StandardScalerOptions, type MinMaxScalerOptions } from './data/scalers.js';
 export { toCategorical } from './data/categorical.js';
+export { padSequences, type PadSequencesOptions } from './data/sequences.js';
+export { TextVectorization, type TextVectorizationOptions, type TextOutputMode, type Standardize, type Split } from './data/text-vectorization.js';
 export { modelArtifacts, type SaveOptions } from './io/artifacts.js';
 export { modelFromJSON, type LoadOptions } from './io/from-json.js';
 export { saveToUrl as saveModel, loadModel, browserFiles, listModels, removeModel, type ModelFiles } from './io/browser.js';

@@ -5,7 +5,8 @@ export { Tensor, tensor, scalar, zeros, ones, fill, isTensor, type TensorLike, t
 export { Variable } from './tensor/variable.js';
 export { setSeed, Rng } from './tensor/random.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, noGrad } from './autograd/tape.js';
-export { checkGradients } from './autograd/gradcheck.js';
+export { checkGradients, type GradCheckOptions } from './autograd/gradcheck.js';
+export { CapturedStep, Program, type StepBody } from './autograd/capture.js';
 export * as ops from './ops/index.js';
 export { setBackend, getBackend, listBackends, type Backend } from './backend/backend.js';
 import './backend/index.js'; // registers 'js' and 'wasm', selects wasm when it instantiates
@@ -54,6 +55,8 @@ export { Dataset, CsvDataset, batchesFromGenerator, isBatchSource, type BatchSou
 export { trainTestSplit, type SplitOptions, type SplitResult } from './data/split.js';
 export { Scaler, StandardScaler, MinMaxScaler, scalerFromJSON, type ScalerJSON, type StandardScalerOptions, type MinMaxScalerOptions } from './data/scalers.js';
 export { toCategorical } from './data/categorical.js';
+export { padSequences, type PadSequencesOptions } from './data/sequences.js';
+export { TextVectorization, type TextVectorizationOptions, type TextOutputMode, type Standardize, type Split } from './data/text-vectorization.js';
 export { loadMnist, loadIris, type MnistOptions, type MnistData, type IrisData } from './data/datasets.js';
 export { saveModel, modelArtifacts, type SaveOptions } from './io/save.js';
 export { loadModel, modelFromJSON, type LoadOptions } from './io/load.js';
