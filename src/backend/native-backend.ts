@@ -49,6 +49,7 @@ interface Addon {
   firstNonFinite(x: Float32Array): number;
   im2col(x: Float32Array, col: Float32Array, geometry: Int32Array): void;
   col2im(col: Float32Array, x: Float32Array, geometry: Int32Array): void;
+  maxPool(x: Float32Array, y: Float32Array, argmax: Int32Array, geometry: Int32Array): void;
   info(): NativeInfo;
   configure(config: NativeConfig): void;
 }
@@ -144,6 +145,12 @@ export function createNativeBackend(options: { addonPath?: string; threads?: num
     }
   }
 
+  // Max pooling in C: the comparisons are branch-free there (random data mispredicts the TypeScript loop's branch).
+  function maxPoolForward(g: ConvGeometry, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
+    geo.set([...g.inSize, ...g.outSize, ...g.kernel, ...g.strides, ...g.dilations, ...g.padBefore, g.inChannels, 1, 0, g.batch, 0]);
+    addon.maxPool(x, y, argmax, geo);
+  }
+
   return {
     name: 'native',
     matmul,
@@ -155,6 +162,7 @@ export function createNativeBackend(options: { addonPath?: string; threads?: num
     convForward,
     convBackpropInput,
     convBackpropFilter,
+    maxPoolForward,
     gemm: (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate = false) =>
       addon.gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate),
     info: () => addon.info(),
