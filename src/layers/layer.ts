@@ -331,7 +331,7 @@ export abstract class Layer {
   }
 }
 
-export type LayerClass = { new (config: any): Layer; fromConfig?(config: Record<string, unknown>): Layer };
+export type LayerClass = { new (config: any): Layer; fromConfig?(config: Record<string, unknown>, raw?: Record<string, unknown>): Layer };
 
 /** Layer classes by className, for deserialization ('Dense', 'Dropout', ...). */
 export const layerRegistry = new Registry<LayerClass>('layer');
@@ -354,7 +354,7 @@ export function layerFromConfig(className: string, config: Record<string, unknow
   if (typeof dtype === 'object') cfg.dtype = dtype.config?.name ?? 'float32';
   fromConfigDepth++;
   try {
-    return cls.fromConfig ? cls.fromConfig(cfg) : new cls(cfg);
+    return cls.fromConfig ? cls.fromConfig(cfg, config) : new cls(cfg);
   } finally {
     fromConfigDepth--;
   }
