@@ -1,6 +1,6 @@
 // Memory and allocation over a long run of the chapter's workload (Dense 32 relu + Dense 1 sigmoid, Adam, batch 10):
 // heap after a full GC every 10k steps (flat = nothing retained per step), and young-generation collections per
-// 1000 steps (each one means a new space's worth of allocation), on the planned step and on the autograd path.
+// 1000 steps (each one means a new space's worth of allocation), on the replayed (captured) step and on eager steps.
 //   npm run bench:memory [-- --steps=100000]
 
 import v8 from 'node:v8';
@@ -51,7 +51,7 @@ async function run(fastPath: boolean): Promise<void> {
   }
   const seconds = (performance.now() - start) / 1000;
   const steps = rounds * 10_000;
-  console.log(`${fastPath ? 'planned step ' : 'autograd path'}: ${steps} steps in ${seconds.toFixed(2)} s (${((seconds / steps) * 1e6).toFixed(1)} µs/step)`);
+  console.log(`${fastPath ? 'replayed step' : 'eager steps  '}: ${steps} steps in ${seconds.toFixed(2)} s (${((seconds / steps) * 1e6).toFixed(1)} µs/step)`);
   console.log(`  heap after GC, kB above the start, every 10k steps: ${heaps.join(' ')}`);
   console.log(`  young-generation GCs: ${gcs} (${((gcs * 1000) / steps).toFixed(2)} per 1000 steps; new space ${(semi / 1024).toFixed(0)} kB → about ${((gcs * semi) / steps).toFixed(0)} bytes allocated per step)`);
 }

@@ -2,7 +2,8 @@
 // OpenBLAS when they are installed. Rows: the chapter's fit (Adam batch 10; SGD+momentum batch 1 and full batch),
 // the MLP 784-256-128-10 epoch, predict 10000x784, raw matmul GFLOP/s (square 128..2048 and the MLP's shapes).
 // Prints medians over repeats with min–max and the ratio to the best TF.js backend; writes bench/results/latest.json.
-// Flags: --quick (fewer sizes and repeats), --only=fit,mlp,predict,matmul (sections), --out=path.json.
+// The engine rows: MLP epochs that took the autograd path before training steps were captured (L2, custom loss).
+// Flags: --quick (fewer sizes and repeats), --only=fit,mlp,predict,engine,matmul (sections), --descent-only, --out=path.json.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdtempSync } from 'node:fs';
@@ -23,6 +24,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..'); // dist/bench -> repo
 const outPath = args.find((a) => a.startsWith('--out='))?.slice(6) ?? join(repoRoot, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
 const want = (section: string): boolean => !only || only.includes(section);
+/** --descent-only: only the descent column (no TF.js, PyTorch, OpenBLAS, 1-thread or js columns) (quick before/after comparisons of descent itself). */
+const refs = !args.includes('--descent-only');
+const tfBackends = refs ? (['cpu', 'wasm'] as const) : ([] as const);
 
 // ---------------------------------------------------------------- measurement
 
@@ -152,6 +156,7 @@ async function fitSection(): Promise<void> {
   for (const spec of specs) {
     const row: Row = { section: 'fit', name: spec.name, unit: 's', higherIsBetter: false, cells: {} };
     for (const [col, backend] of Object.entries(descentBackends)) {
+      if (!refs && col !== 'descent') continue;
       if (!backend) continue;
       if (col === 'descent-1t') continue; // small models never reach the thread threshold
       useColumn(col);
@@ -164,7 +169,7 @@ async function fitSection(): Promise<void> {
       row.cells[col] = cell(times);
     }
     useColumn('descent');
-    for (const tfName of ['cpu', 'wasm'] as const) {
+    for (const tfName of tfBackends) {
       await useTf(tfName);
       const xs = tf.tensor2d(x, [100, 8]), ys = tf.tensor2d(y, [100, 1]);
       const times = await timeRuns(async () => {
@@ -195,6 +200,7 @@ async function mlpSection(): Promise<void> {
   const pred: Row = { section: 'predict', name: 'predict 10000x784 (MLP, batch 1000)', unit: 'samples/s', higherIsBetter: true, flops: MLP_FLOPS_PER_SAMPLE * 10000, cells: {} };
   const px = mlpData(10000).x;
   for (const [col, backend] of Object.entries(descentBackends)) {
+      if (!refs && col !== 'descent') continue;
     if (!backend) continue;
     useColumn(col);
     const model = mlpModel();
@@ -209,7 +215,7 @@ async function mlpSection(): Promise<void> {
     }
   }
   useColumn('descent');
-  for (const tfName of ['cpu', 'wasm'] as const) {
+  for (const tfName of tfBackends) {
     await useTf(tfName);
     const model = tf.sequential();
     model.add(tf.layers.dense({ units: 256, inputShape: [784], activation: 'relu' }));
@@ -239,6 +245,22 @@ async function mlpSection(): Promise<void> {
   }
 }
 
+/** Models that took the autograd path before steps were captured (descent only: the point is the ratio to before). */
+async function engineSection(): Promise<void> {
+  const n = quick ? 2560 : 10000;
+  const { x, y } = mlpData(n);
+  const xt = tensor(x, [n, 784]), yt = tensor(y, [n, 10]);
+  for (const variant of ['l2', 'custom-loss'] as const) {
+    const label = variant === 'l2' ? 'L2 kernelRegularizer' : 'custom loss written with ops';
+    const row: Row = { section: 'engine', name: `MLP epoch of ${n}, ${label}`, unit: 'samples/s', higherIsBetter: true, flops: 3 * MLP_FLOPS_PER_SAMPLE * n, cells: {} };
+    useColumn('descent');
+    const model = mlpModel(variant);
+    const times = await timeRuns(() => model.fit(xt, yt, { epochs: 1, batchSize: 128, verbose: 0 }), quick ? 3 : 5, quick ? 10 : 30);
+    row.cells.descent = cell(toUnit(times, 'samples/s', n));
+    addRow(row);
+  }
+}
+
 async function matmulSection(): Promise<void> {
   const sizes = quick ? [128, 256, 512] : [128, 256, 512, 1024, 2048];
   const shapes: { name: string; m: number; k: number; n: number; tA: boolean; tB: boolean; key: string }[] = [
@@ -256,6 +278,7 @@ async function matmulSection(): Promise<void> {
     const reps = quick ? 5 : 9;
     const matmulColumns = { ...descentBackends, 'descent-own': nativeBackend?.info().blas ? 'native' : null };
     for (const [col, backend] of Object.entries(matmulColumns)) {
+      if (!refs && col !== 'descent') continue;
       if (!backend) continue;
       if (col === 'descent-js' && flops > 3e8) { row.cells[col] = { skipped: 'too slow' }; continue; }
       useColumn(col);
@@ -264,7 +287,7 @@ async function matmulSection(): Promise<void> {
       row.cells[col] = cell(toUnit(times, 'GFLOP/s', flops));
     }
     useColumn('descent');
-    for (const tfName of ['cpu', 'wasm'] as const) {
+    for (const tfName of tfBackends) {
       if (tfName === 'cpu' && flops > (quick ? 3e8 : 2.2e9)) { row.cells['tfjs-cpu'] = { skipped: 'too slow' }; continue; }
       await useTf(tfName);
       const ta = tf.tensor2d(a, s.tA ? [s.k, s.m] : [s.m, s.k]), tb = tf.tensor2d(b, s.tB ? [s.n, s.k] : [s.k, s.n]);
@@ -322,7 +345,7 @@ function torchTimes(): Record<string, number[]> | null {
 }
 
 function addTorch(row: Row, key: string, amount = 0): void {
-  const t = torchTimes()?.[key];
+  const t = refs ? torchTimes()?.[key] : undefined;
   if (t?.length) row.cells.pytorch = cell(toUnit(t, row.unit, row.unit === 'GFLOP/s' ? (row.flops ?? amount) : amount));
 }
 
@@ -372,6 +395,7 @@ async function main(): Promise<void> {
   tf.env().set('PROD', true);
   if (want('fit')) await fitSection();
   if (want('mlp') || want('predict')) await mlpSection();
+  if (want('engine')) await engineSection();
   if (want('matmul')) await matmulSection();
   const result = {
     date: started.toISOString(),

@@ -1,7 +1,7 @@
 // The benchmark's workloads, shared by bench/run.ts (timing) and bench/profile.ts (profiling), so a profile
 // looks at exactly what the bench measures.
 
-import { Sequential, Dense, Adam, SGD, setSeed, Rng } from '../src/index.js';
+import { Sequential, Dense, Adam, SGD, setSeed, Rng, ops, l2, type Tensor } from '../src/index.js';
 
 export function randn(rng: Rng, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -42,13 +42,20 @@ export function chapterModel(optimizer: 'adam' | 'sgdm'): Sequential {
   return model;
 }
 
-/** MLP 784-256-128-10 (relu, relu, softmax), categorical cross-entropy, Adam 0.001. */
-export function mlpModel(): Sequential {
+/** Categorical cross-entropy written by hand with ops: what a user's own loss looks like. */
+export const opsCrossentropy = (yTrue: Tensor, yPred: Tensor): Tensor => ops.neg(ops.sum(ops.mul(yTrue, ops.log(ops.clip(yPred, 1e-7, 1))), -1));
+
+/**
+ * MLP 784-256-128-10 (relu, relu, softmax), categorical cross-entropy, Adam 0.001. Variants that took the autograd
+ * path before steps were captured: an L2 kernel regularizer on every layer, or the loss written with ops.
+ */
+export function mlpModel(variant: 'plain' | 'l2' | 'custom-loss' = 'plain'): Sequential {
   setSeed(1);
   const model = new Sequential();
-  model.add(new Dense(256, { inputDim: 784, activation: 'relu' }));
-  model.add(new Dense(128, { activation: 'relu' }));
-  model.add(new Dense(10, { activation: 'softmax' }));
-  model.compile({ loss: 'categorical_crossentropy', optimizer: new Adam({ learningRate: 0.001 }) });
+  const kernelRegularizer = variant === 'l2' ? l2(1e-4) : undefined;
+  model.add(new Dense(256, { inputDim: 784, activation: 'relu', kernelRegularizer }));
+  model.add(new Dense(128, { activation: 'relu', kernelRegularizer }));
+  model.add(new Dense(10, { activation: 'softmax', kernelRegularizer }));
+  model.compile({ loss: variant === 'custom-loss' ? opsCrossentropy : 'categorical_crossentropy', optimizer: new Adam({ learningRate: 0.001 }) });
   return model;
 }

@@ -5,7 +5,8 @@ export { Tensor, tensor, scalar, zeros, ones, fill, isTensor, type TensorLike, t
 export { Variable } from './tensor/variable.js';
 export { setSeed, Rng } from './tensor/random.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, noGrad } from './autograd/tape.js';
-export { checkGradients } from './autograd/gradcheck.js';
+export { checkGradients, type GradCheckOptions } from './autograd/gradcheck.js';
+export { CapturedStep, Program, type StepBody } from './autograd/capture.js';
 export * as ops from './ops/index.js';
 export { setBackend, getBackend, listBackends, type Backend } from './backend/backend.js';
 import './backend/index.js'; // registers 'js' and 'wasm', selects wasm when it instantiates

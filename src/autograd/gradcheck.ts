@@ -1,7 +1,7 @@
-// Finite-difference gradient check: compares autodiff gradients with central differences in float64 terms.
+// Finite-difference gradient check: compares autodiff gradients with central differences.
 
 import { Tensor } from '../tensor/tensor.js';
-import { valueAndGrad, noGrad } from './tape.js';
+import { valueAndGrad, noGrad, inFloat64 } from './tape.js';
 
 export interface GradCheckResult {
   maxAbsError: number;
@@ -9,11 +9,27 @@ export interface GradCheckResult {
   worst: { input: number; index: number; analytic: number; numeric: number } | null;
 }
 
+export interface GradCheckOptions {
+  /** Perturbation (default 1e-2 in float32, 1e-5 in float64). */
+  eps?: number;
+  /** Run every op in float64 (forward, backward and the differences), so errors of 1e-6 are meaningful (default false). */
+  float64?: boolean;
+}
+
 /**
  * f maps tensors to a scalar tensor. Each input element is perturbed by ±eps; the numeric gradient
- * (f(x+eps) − f(x−eps)) / 2eps is compared with the analytic one.
+ * (f(x+eps) − f(x−eps)) / 2eps is compared with the analytic one. The third argument may be eps alone.
  */
-export function checkGradients(f: (...args: Tensor[]) => Tensor, inputs: Tensor[], eps = 1e-2): GradCheckResult {
+export function checkGradients(f: (...args: Tensor[]) => Tensor, inputs: Tensor[], options: number | GradCheckOptions = {}): GradCheckResult {
+  const { float64 = false, eps = float64 ? 1e-5 : 1e-2 } = typeof options === 'number' ? { eps: options } : options;
+  if (float64) {
+    const wide = inputs.map((t) => new Tensor(Float64Array.from(t.data) as unknown as Float32Array, t.shape));
+    return inFloat64(() => compare(f, wide, eps));
+  }
+  return compare(f, inputs, eps);
+}
+
+function compare(f: (...args: Tensor[]) => Tensor, inputs: Tensor[], eps: number): GradCheckResult {
   const { grads } = valueAndGrad(f)(...inputs);
   let maxAbsError = 0;
   let maxRelError = 0;

@@ -1,9 +1,10 @@
 // Reverse-mode automatic differentiation over a dynamic graph.
-// Each op links its output to its inputs and a backward closure; backward() walks the graph in reverse
+// Each op links its output to its inputs and its rule (src/ops/rule.ts); backward() walks the graph in reverse
 // topological order. The graph is ordinary objects, so the garbage collector frees it: no dispose/tidy.
 
-import { Tensor, type GradNode } from '../tensor/tensor.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape, shapesEqual, sizeOf } from '../tensor/shape.js';
+import type { Planned, Rule } from '../ops/rule.js';
 
 let recording = true;
 
@@ -22,12 +23,69 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Wrap an op's result: attach the backward rule when any input needs a gradient. */
-export function withGrad(out: Tensor, op: string, inputs: readonly Tensor[], backward: GradNode['backward']): Tensor {
-  if (recording && inputs.some((t) => t.requiresGrad)) {
-    out.requiresGrad = true;
-    out.node = { op, inputs, backward };
+/** One executed op, as a captured step records it. */
+export interface TapeEntry {
+  readonly op: string;
+  readonly rule: Rule;
+  readonly plan: Planned;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+}
+
+let tape: TapeEntry[] | null = null;
+
+// Storage for op outputs, gradients and plan scratch: float32, or float64 while a gradient check runs in float64.
+let Storage: Float32ArrayConstructor = Float32Array;
+
+/** A zeroed buffer of n values in the current precision. */
+export function alloc(n: number): Float32Array {
+  return new Storage(n);
+}
+
+/** Run fn with every op computing in float64 (for finite-difference checks; inputs should be Float64Array too). */
+export function inFloat64<T>(fn: () => T): T {
+  const previous = Storage;
+  Storage = Float64Array as unknown as Float32ArrayConstructor;
+  try {
+    return fn();
+  } finally {
+    Storage = previous;
   }
+}
+
+/** Run fn with every op appended to `into` (src/autograd/capture.ts records a training step this way). */
+export function recordOps<T>(into: TapeEntry[], fn: () => T): T {
+  const previous = tape;
+  tape = into;
+  try {
+    return fn();
+  } finally {
+    tape = previous;
+  }
+}
+
+let latestPlan: Planned | null = null;
+
+/** The plan of the op run last (for ops with side outputs kept in their plan, such as batchNormTraining's statistics). */
+export function latestRunPlan(): Planned | null {
+  return latestPlan;
+}
+
+/** Run one op eagerly: plan, allocate, forward; link the output to its inputs when a gradient may be needed. */
+export function run<A>(op: string, rule: Rule<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const shapes = inputs.map((t) => t.shape);
+  const plan = (latestPlan = rule.plan(shapes, attrs));
+  let out: Tensor;
+  if (rule.view) out = new Tensor(inputs[0].data, plan.shape);
+  else {
+    out = new Tensor(alloc(sizeOf(plan.shape)), plan.shape);
+    rule.forward(plan, inputs.map((t) => t.data), out.data);
+  }
+  if (recording && rule.backward && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out.node = { op, rule, plan, inputs };
+  }
+  if (tape) tape.push({ op, rule, plan, inputs, output: out });
   return out;
 }
 
@@ -39,7 +97,7 @@ export function backward(output: Tensor, wrt: readonly Tensor[], outputGrad?: Te
   if (!outputGrad && output.size !== 1) {
     throw new Error(`backward() needs a scalar output or an explicit output gradient; got shape ${formatShape(output.shape)}.`);
   }
-  const seed = outputGrad ?? new Tensor(new Float32Array(output.size).fill(1), output.shape);
+  const seed = outputGrad ? outputGrad.data : alloc(output.size).fill(1);
 
   // Reverse topological order by iterative DFS.
   const order: Tensor[] = [];
@@ -66,32 +124,29 @@ export function backward(output: Tensor, wrt: readonly Tensor[], outputGrad?: Te
     }
   }
 
-  const grads = new Map<Tensor, Tensor>();
+  const grads = new Map<Tensor, Float32Array>();
   grads.set(output, seed);
-  noGrad(() => {
-    for (let idx = order.length - 1; idx >= 0; idx--) {
-      const t = order[idx];
-      const g = grads.get(t);
-      if (!g || !t.node) continue;
-      const inputGrads = t.node.backward(g);
-      t.node.inputs.forEach((input, k) => {
-        const ig = inputGrads[k];
-        if (!ig || !input.requiresGrad) return;
-        if (!shapesEqual(ig.shape, input.shape)) {
-          throw new Error(`Internal error: gradient of '${t.node!.op}' input ${k} has shape ${formatShape(ig.shape)}, expected ${formatShape(input.shape)}.`);
-        }
-        const prev = grads.get(input);
-        if (prev) {
-          const sum = new Float32Array(prev.data);
-          for (let j = 0; j < sum.length; j++) sum[j] += ig.data[j];
-          grads.set(input, new Tensor(sum, input.shape));
-        } else grads.set(input, ig);
-      });
-      // Interior gradients are no longer needed once propagated.
-      if (!wrt.includes(t)) grads.delete(t);
-    }
-  });
-  return wrt.map((w) => grads.get(w) ?? new Tensor(new Float32Array(w.size), w.shape));
+  for (let idx = order.length - 1; idx >= 0; idx--) {
+    const t = order[idx];
+    const g = grads.get(t);
+    if (!g || !t.node) continue;
+    const { rule, plan, inputs } = t.node;
+    const gx = inputs.map((x) => (x.requiresGrad ? alloc(x.size) : null));
+    rule.backward!(plan, inputs.map((x) => x.data), t.data, g, gx);
+    inputs.forEach((input, k) => {
+      const ig = gx[k];
+      if (!ig) return;
+      const prev = grads.get(input);
+      if (prev) {
+        const sum = prev.slice();
+        for (let j = 0; j < sum.length; j++) sum[j] += ig[j];
+        grads.set(input, sum);
+      } else grads.set(input, ig);
+    });
+    // Interior gradients are no longer needed once propagated.
+    if (!wrt.includes(t)) grads.delete(t);
+  }
+  return wrt.map((w) => new Tensor(grads.get(w) ?? alloc(w.size), w.shape));
 }
 
 /** A copy of x that is a leaf requiring gradients. */

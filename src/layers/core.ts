@@ -3,7 +3,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { getRng, type Rng } from '../tensor/random.js';
-import { withGrad } from '../autograd/tape.js';
 import { Tensor as TensorClass } from '../tensor/tensor.js';
 import { Layer, Node, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape, type SymbolicTensor } from './layer.js';
 import { getActivation, type ActivationFn, type ActivationIdentifier } from '../activations/index.js';
@@ -54,24 +53,12 @@ export class Dropout extends Layer {
     // A noise shape (masks shared across axes) is not implemented: refuse it rather than ignore it.
     if (options.noiseShape !== undefined && options.noiseShape !== null) throw new Error(`Dropout: noiseShape is not supported (got ${JSON.stringify(options.noiseShape)}); leave it unset.`);
   }
-  /** Fill a mask with 0 (dropped) or 1/(1 − rate) (kept), one draw per element from the layer's random stream. */
-  fillMask(mask: Float32Array): void {
-    const rng = this.seed === undefined ? getRng() : (this.rng ??= getRng(this.seed));
-    const keep = 1 - this.rate;
-    for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
-  }
+  /** The layer's random stream: its own when seeded, else the global setSeed generator (read at each draw). */
+  private readonly stream = (): Rng => (this.seed === undefined ? getRng() : (this.rng ??= getRng(this.seed)));
 
   call(input: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return input;
-    const mask = new Float32Array(input.size);
-    this.fillMask(mask);
-    const out = new Float32Array(input.size);
-    for (let i = 0; i < out.length; i++) out[i] = input.data[i] * mask[i];
-    return withGrad(new TensorClass(out, input.shape), 'dropout', [input], (g) => {
-      const gx = new Float32Array(g.size);
-      for (let i = 0; i < gx.length; i++) gx[i] = g.data[i] * mask[i];
-      return [new TensorClass(gx, input.shape)];
-    });
+    return ops.dropout(input, this.rate, this.stream);
   }
   override getConfig() {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null, noiseShape: null };

@@ -5,7 +5,7 @@
 //   GaussianDropout:  y = x · n,  n ~ N(1, rate/(1 − rate)) (Srivastava et al. 2014).
 // seed gives the layer its own random stream (default: the global setSeed generator).
 
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, ones } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { getRng, type Rng } from '../tensor/random.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
@@ -21,6 +21,8 @@ abstract class Noise extends Layer {
   protected random(): Rng {
     return this.seed === undefined ? getRng() : (this.rng ??= getRng(this.seed));
   }
+  /** The generator the random ops draw from at each run (so a captured step draws fresh noise every step). */
+  protected readonly stream = (): Rng => this.random();
 }
 
 function checkRate(rate: number | undefined, what: string): number {
@@ -49,10 +51,9 @@ abstract class SpatialDropout extends Noise {
     if (!training || this.rate === 0) return input;
     const last = this.dataFormat === 'channelsLast';
     const c = input.shape[last ? input.rank - 1 : 1];
-    const keep = 1 - this.rate, rng = this.random();
-    const mask = Float32Array.from({ length: input.shape[0] * c }, () => (rng.next() < keep ? 1 / keep : 0));
     const shape = input.shape.map((d, i) => (i === 0 ? d : i === (last ? input.rank - 1 : 1) ? c : 1));
-    return ops.mul(input, new Tensor(mask, shape));
+    const mask = ops.dropout(ones([input.shape[0] * c]), this.rate, this.stream); // 0 or 1/(1 − rate) per sample and channel
+    return ops.mul(input, ops.reshape(mask, shape));
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null, ...(this.rank > 1 ? { dataFormat: this.dataFormat } : {}) };
@@ -86,8 +87,7 @@ export class GaussianNoise extends Noise {
   }
   call(input: Tensor, training: boolean): Tensor {
     if (!training || this.stddev === 0) return input;
-    const rng = this.random();
-    return ops.add(input, new Tensor(Float32Array.from({ length: input.size }, () => rng.normal(0, this.stddev)), input.shape));
+    return ops.add(input, ops.randomNormal(input.shape, 0, this.stddev, this.stream));
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), stddev: this.stddev, seed: this.seed ?? null };
@@ -106,8 +106,7 @@ export class GaussianDropout extends Noise {
   }
   call(input: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return input;
-    const rng = this.random(), sd = Math.sqrt(this.rate / (1 - this.rate));
-    return ops.mul(input, new Tensor(Float32Array.from({ length: input.size }, () => rng.normal(1, sd)), input.shape));
+    return ops.mul(input, ops.randomNormal(input.shape, 1, Math.sqrt(this.rate / (1 - this.rate)), this.stream));
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null };

@@ -5,9 +5,9 @@ import * as ops from '../ops/index.js';
 import { Loss, lossRegistry, meanLastAxis, type LossOptions } from './loss.js';
 
 function toSigned(y: Tensor): Tensor {
-  let binary = true;
-  for (let i = 0; i < y.size && binary; i++) binary = y.data[i] === 0 || y.data[i] === 1;
-  return binary ? ops.sub(ops.mul(y, 2), 1) : y;
+  // b = 1 when every target is 0 or 1; then y + b·(y − 1) = 2y − 1. Ops only, so a captured step decides per batch.
+  const binary = ops.min(ops.add(ops.equal(y, 0), ops.equal(y, 1)));
+  return ops.add(y, ops.mul(binary, ops.sub(y, 1)));
 }
 
 /** mean(max(1 − y·p, 0)) over the last axis. */

@@ -77,7 +77,7 @@ export abstract class Loss {
   }
 
   /** 1 where a value counts, 0 where it is masked out (e.g. an ignored class); null when all count. */
-  protected validMask(_yTrue: Tensor): Float32Array | null {
+  protected validMask(_yTrue: Tensor): Tensor | null {
     return null;
   }
 
@@ -98,25 +98,28 @@ export abstract class Loss {
  * Weight and reduce per-sample values as Keras 3's reduce_weighted_values. A mask (one entry per value) joins the
  * weights; for the mean reductions its kept entries weigh total/valid, so the mean is over the valid values only.
  */
-export function reduceWeighted(values: Tensor, sampleWeight: SampleWeight, reduction: Reduction, mask: Float32Array | null = null): Tensor {
+export function reduceWeighted(values: Tensor, sampleWeight: SampleWeight, reduction: Reduction, mask: Tensor | null = null): Tensor {
+  // Everything here is ops (no reads of .data), so a captured step recomputes the mask and divisors per batch.
   let w: Tensor | null = null;
   if (sampleWeight !== undefined && sampleWeight !== null) {
     w = typeof sampleWeight === 'number' ? new Tensor(new Float32Array([sampleWeight]), []) : sampleWeight;
     w = weightLike(w, values);
   }
   if (mask) {
-    let valid = 0;
-    for (const m of mask) valid += m;
-    const scale = (reduction === 'sum_over_batch_size' || reduction === 'mean') && valid > 0 ? mask.length / valid : 1;
-    const m = new Tensor(mask.map((v) => v * scale), values.shape);
+    // Kept entries weigh total/valid for the mean reductions (all masked: the values are 0 whatever the scale).
+    const m = reduction === 'sum_over_batch_size' || reduction === 'mean' ? ops.mul(mask, ops.div(mask.size, ops.maximum(ops.sum(mask), 1))) : mask;
     w = w ? ops.mul(w, m) : m;
   }
   if (w) values = ops.mul(values, w);
   if (reduction === 'none' || values.rank === 0) return values;
   const total = ops.sum(values);
   if (reduction === 'sum') return total;
-  const divisor = reduction === 'mean_with_sample_weight' && w ? w.data.reduce((s, v) => s + v, 0) : values.size;
-  return divisor === 0 ? ops.mul(total, 0) : ops.div(total, divisor);
+  if (reduction === 'mean_with_sample_weight' && w) {
+    // total / Σw, and 0 when Σw = 0 (then every weighted value is 0 too).
+    const sw = ops.sum(w);
+    return ops.div(total, ops.add(sw, ops.equal(sw, 0)));
+  }
+  return ops.div(total, values.size);
 }
 
 /** The weight shaped to broadcast against values: a scalar stays; [batch, 1] / [batch] / [batch, T] line up from the left. */

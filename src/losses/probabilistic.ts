@@ -125,21 +125,16 @@ export class SparseCategoricalCrossentropy extends Loss {
     let p = yPred;
     const axis = this.axis < 0 ? p.rank + this.axis : this.axis;
     if (axis !== p.rank - 1) p = ops.transpose(p, [...Array.from({ length: p.rank }, (_, i) => i).filter((i) => i !== axis), axis]);
-    const k = p.shape[p.rank - 1];
-    const logP = ops.reshape(logProbabilities(p, this.fromLogits), [-1]);
-    // Flat index of each target's class: row·K + label (an ignored target points at class 0, then counts 0).
-    const idx = new Float32Array(yTrue.size);
-    const keep = new Float32Array(yTrue.size);
-    for (let i = 0; i < idx.length; i++) {
-      const label = yTrue.data[i];
-      keep[i] = label === this.ignoreClass ? 0 : 1;
-      idx[i] = i * k + (keep[i] ? label : 0);
-    }
-    const values = ops.neg(ops.reshape(ops.gather(logP, new Tensor(idx, [idx.length])), yTrue.shape));
-    return this.ignoreClass === null ? values : ops.mul(values, new Tensor(keep, yTrue.shape));
+    const logP = logProbabilities(p, this.fromLogits);
+    // The labels are read by the gather op (not from .data here), so a captured step sees each batch's labels; an
+    // ignored target gathers class 0, then counts 0.
+    const keep = this.ignoreClass === null ? null : ops.notEqual(yTrue, this.ignoreClass);
+    const labels = keep ? ops.mul(yTrue, keep) : yTrue;
+    const values = ops.neg(ops.reshape(ops.gather(logP, ops.reshape(labels, [...yTrue.shape, 1]), -1, yTrue.rank), yTrue.shape));
+    return keep ? ops.mul(values, keep) : values;
   }
-  protected override validMask(yTrue: Tensor): Float32Array | null {
-    return this.ignoreClass === null ? null : yTrue.data.map((v) => (v === this.ignoreClass ? 0 : 1));
+  protected override validMask(yTrue: Tensor): Tensor | null {
+    return this.ignoreClass === null ? null : ops.notEqual(yTrue, this.ignoreClass);
   }
   override validateTargets(y: Tensor, outShape: readonly number[]): void {
     const k = outShape[this.axis < 0 ? outShape.length + this.axis : this.axis];

@@ -17,7 +17,7 @@ import type { Loss } from '../losses/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { MetricIdentifier } from '../metrics/index.js';
 import { compileOptions, COMPILE_OPTIONS, type Compiled, type CompileOptions } from './compile.js';
-import { fitLoop, evaluateLoop, checkOptionNames, structured, type FitOptions, type EvaluateOptions, type ModelData, type TrainableModel } from './training.js';
+import { fitLoop, evaluateLoop, checkOptionNames, structured, predictStep, type FitOptions, type EvaluateOptions, type ModelData, type TrainableModel } from './training.js';
 import type { History } from '../callbacks/history.js';
 import type { BatchSource } from '../data/dataset.js';
 import { toTensor, checkFinite, sliceRows } from './data-checks.js';
@@ -59,7 +59,10 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
   history: History | null = null;
   /** Set by a callback (e.g. EarlyStopping) to end fit after the current batch. */
   stopTraining = false;
-  /** Use the fastest training step available (a captured step when the engine provides one); false forces eager autograd. */
+  /**
+   * Capture each train, test and predict step on its first batch of a shape and replay it after (default true).
+   * false runs every step eagerly through the same op rules, as Keras's run_eagerly: slower, for debugging.
+   */
   fastPath = true;
 
   constructor(args?: ModelArgs<O>) {
@@ -179,6 +182,11 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as SymbolicShape;
     const shapes = this.outputs.map((t) => [first[0] ?? null, ...t.shape.slice(1)]);
     return this.listOutput ? shapes : shapes[0];
+  }
+
+  /** Changes whenever the graph is rewired (captured steps are then recorded again). */
+  get graphKey(): object {
+    return this.nodes;
   }
 
   /** Forward pass: one tensor per input in, one per output out (the graph run node by node). */
@@ -316,11 +324,11 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
       if (t.shape[0] !== n) throw new Error(`predict: input '${this.inputNames[i]}' has ${t.shape[0]} samples but '${this.inputNames[0]}' has ${n}.`);
     });
     const outs = noGrad(() => {
-      if (n <= batchSize) return this.forward(xs, false).map((t) => t.clone());
+      if (n <= batchSize) return predictStep(this, xs).map((t) => t.clone());
       let parts: { data: Float32Array; shape: number[] }[] = [];
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
-        const preds = this.forward(xs.map((t) => sliceRows(t, start, end)), false);
+        const preds = predictStep(this, xs.map((t) => sliceRows(t, start, end)));
         if (!parts.length) parts = preds.map((p) => ({ data: new Float32Array((n * p.size) / p.shape[0]), shape: [n, ...p.shape.slice(1)] }));
         preds.forEach((p, i) => parts[i].data.set(p.data, (start * p.size) / p.shape[0]));
       }

@@ -7,6 +7,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { getRng } from '../tensor/random.js';
 import { variableGrads, noGrad } from '../autograd/tape.js';
+import { CapturedStep, type Program } from '../autograd/capture.js';
 import * as ops from '../ops/index.js';
 import { Callback, CallbackList, type CallbackModel, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -41,6 +42,10 @@ export interface TrainableModel extends CallbackModel {
   checkInputs(xs: Tensor[], what: readonly string[]): void;
   /** Forward pass: one tensor per input in, one per output out. */
   forward(xs: Tensor[], training: boolean): Tensor[];
+  /** Capture each train, test and predict step and replay it (default true); false runs eagerly (Keras's run_eagerly). */
+  readonly fastPath: boolean;
+  /** Changes whenever the graph is rewired, so captured steps are recorded again. */
+  readonly graphKey: object;
 }
 
 /** x or y: one array for a model with one input (output), else a list in order or an object keyed by name. */
@@ -301,24 +306,80 @@ export function lossAndPredictions(model: TrainableModel, xs: Tensor[], ys: Tens
   return { loss: total!, outputs: preds, outputLosses: perOutput.length > 1 ? perOutput : [] };
 }
 
+/** A model's captured steps, kept while its graph, compile and trainable weights stay the same. */
+interface Captures {
+  graph: object;
+  compiled: Compiled | null;
+  weights: Variable[];
+  train?: CapturedStep;
+  test?: CapturedStep;
+  predict?: CapturedStep;
+}
+const captures = new WeakMap<TrainableModel, Captures>();
+
+/** The model's captured steps, or null when it runs eagerly (model.fastPath = false, Keras's run_eagerly). */
+function capturesOf(model: TrainableModel): Captures | null {
+  if (!model.fastPath) return null;
+  const c = captures.get(model);
+  const weights = model.trainableWeights;
+  // Freezing, unfreezing, adding a layer or recompiling changes what the step records: capture it again.
+  if (c && c.graph === model.graphKey && c.compiled === model.compiled && c.weights.length === weights.length && c.weights.every((v, i) => v === weights[i])) return c;
+  const fresh: Captures = { graph: model.graphKey, compiled: model.compiled, weights };
+  captures.set(model, fresh);
+  return fresh;
+}
+
+/** The step body a captured train or test step records: inputs [...xs, ...ys, w], outputs [...preds, ...outputLosses]. */
+function stepBody(model: TrainableModel, nx: number, ny: number, training: boolean) {
+  return (ins: readonly (Tensor | null)[]) => {
+    const r = lossAndPredictions(model, ins.slice(0, nx) as Tensor[], ins.slice(nx, nx + ny) as Tensor[], ins[nx + ny], training);
+    return { loss: r.loss, outputs: [...r.outputs, ...r.outputLosses] };
+  };
+}
+
+/** A replayed program's values as a StepResult (predictions over the program's buffers, valid until its next run). */
+function programResult(p: Program, ny: number): StepResult {
+  return { loss: p.loss![0], outputLosses: p.outputs.slice(ny).map((t) => t.data[0]), preds: p.outputs.slice(0, ny) as Tensor[] };
+}
+
 /**
- * One training step, the unit a captured (recorded, replayed) step stands for: forward, loss and regularization,
- * backward, optimizer update.
+ * One training step: forward, loss and regularization, backward, optimizer update. Captured on its first batch of
+ * a shape and replayed after over buffers allocated once (src/autograd/capture.ts); eager when model.fastPath is
+ * false, through the same op rules.
  */
 export function trainStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null): StepResult {
+  const c = capturesOf(model);
+  const optimizer = model.compiled!.optimizer;
+  if (c) {
+    const step = (c.train ??= new CapturedStep(stepBody(model, xs.length, ys.length, true), c.weights));
+    const p = step.run([...xs, ...ys, w]);
+    if (step.wrt.length) optimizer.applyGradients(step.pairs(p));
+    return programResult(p, ys.length);
+  }
   const vars = model.trainableWeights;
   const step: { r?: ReturnType<typeof lossAndPredictions> } = {};
   const { value, grads } = variableGrads(() => (step.r = lossAndPredictions(model, xs, ys, w, true)).loss, vars);
-  if (vars.length) model.compiled!.optimizer.applyGradients(vars.map((v, i) => [grads[i], v] as const));
+  if (vars.length) optimizer.applyGradients(vars.map((v, i) => [grads[i], v] as const));
   const { outputs, outputLosses } = step.r!;
   return { loss: value.item(), outputLosses: outputLosses.map((l) => l.item()), preds: outputs.map((p) => p.detach()) };
 }
 
-/** Loss (with penalties) and predictions of a batch, no gradient. */
+/** Loss (with penalties) and predictions of a batch, no gradient (captured as trainStep is). */
 export function testStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null): StepResult {
   return noGrad(() => {
+    const c = capturesOf(model);
+    if (c) return programResult((c.test ??= new CapturedStep(stepBody(model, xs.length, ys.length, false))).run([...xs, ...ys, w]), ys.length);
     const { loss, outputs, outputLosses } = lossAndPredictions(model, xs, ys, w, false);
     return { loss: loss.item(), outputLosses: outputLosses.map((l) => l.item()), preds: outputs };
+  });
+}
+
+/** Inference on one batch: the model's outputs (captured; over the program's buffers until its next run, so copy them). */
+export function predictStep(model: TrainableModel, xs: Tensor[]): Tensor[] {
+  return noGrad(() => {
+    const c = capturesOf(model);
+    if (!c) return model.forward(xs, false);
+    return (c.predict ??= new CapturedStep((ins) => ({ outputs: model.forward(ins as Tensor[], false) }))).run(xs).outputs as Tensor[];
   });
 }
 

@@ -1,24 +1,71 @@
-// Broadcasting binary ops. Backward: d(a∘b)/da and d(a∘b)/db, summed over broadcast dimensions.
+// Broadcasting binary ops at any rank. Backward: d(a∘b)/da and d(a∘b)/db, summed over broadcast dimensions.
 
-import { Tensor, tensor, type TensorLike } from '../tensor/tensor.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, sizeOf } from '../tensor/shape.js';
-import { withGrad } from '../autograd/tape.js';
-import { broadcastIndex, resolveIndex, sumToShape } from './broadcast.js';
+import { alloc, run } from '../autograd/tape.js';
+import { broadcastIndex, readerMap, sumInto, type Reader } from './broadcast.js';
+import { asTensor } from './unary.js';
+import type { Buf, Planned, Rule } from './rule.js';
 
-export function asTensor(x: TensorLike): Tensor {
-  return x instanceof Tensor ? x : tensor(x);
+export { asTensor };
+
+interface BinaryPlan extends Planned {
+  readonly n: number;
+  readonly ra: Reader;
+  readonly rb: Reader;
+  /** a has the output's size and b is the same size, a scalar or a trailing block: the cycling loop applies. */
+  readonly cycle: boolean;
+  ma: Int32Array | null;
+  mb: Int32Array | null;
+  /** Scratch of the output's size for gradients that must be reduced (allocated on first use, then reused). */
+  tmp: Float32Array | null;
 }
 
+function planBinary([sa, sb]: readonly (readonly number[])[]): BinaryPlan {
+  const shape = broadcastShapes(sa, sb);
+  const n = sizeOf(shape);
+  const ra = broadcastIndex(sa, shape), rb = broadcastIndex(sb, shape);
+  return { shape, n, ra, rb, cycle: ra.kind === 'same' && rb.kind !== 'map', ma: null, mb: null, tmp: null };
+}
+
+const maps = (p: BinaryPlan): [Int32Array, Int32Array] => [(p.ma ??= readerMap(p.ra, p.n)), (p.mb ??= readerMap(p.rb, p.n))];
+const scratch = (p: BinaryPlan): Float32Array => (p.tmp ??= alloc(p.n));
+
 type Kernel = (x: number, y: number) => number;
+type Partial = (x: number, y: number, g: number) => number;
 
-type Arith = 'add' | 'sub' | 'mul' | 'div';
+/** y[i] = f(a, b) through the broadcast maps. */
+function generic(p: BinaryPlan, a: Buf, b: Buf, y: Buf, f: Kernel): void {
+  const [ma, mb] = maps(p);
+  for (let i = 0; i < y.length; i++) y[i] = f(a[ma[i]], b[mb[i]]);
+}
 
-/**
- * a ∘ b when a has the output's size and b is the same size, a scalar, or repeats over a's trailing dimensions
- * (a bias), cycling through b: one loop per operator, because the generic loops call f through a call site
- * shared by every op, which V8 cannot inline.
+/** gx = Σ_broadcast d(a_i, b_i, g_i) for one input. */
+function partialInto(p: BinaryPlan, r: Reader, a: Buf, b: Buf, g: Buf, gx: Buf, d: Partial): void {
+  const [ma, mb] = maps(p);
+  const t = r.kind === 'same' ? gx : scratch(p);
+  for (let i = 0; i < g.length; i++) t[i] = d(a[ma[i]], b[mb[i]], g[i]);
+  if (t !== gx) sumInto(r, t, gx);
+}
+
+/** A binary rule: f elementwise with partial derivatives da, db (both absent: not differentiable). */
+function binaryRule(f: Kernel, da?: Partial, db?: Partial): Rule<undefined, BinaryPlan> {
+  return {
+    plan: planBinary,
+    forward: (p, [a, b], y) => generic(p, a, b, y, f),
+    backward: da && db ? (p, [a, b], _y, g, [ga, gb]) => {
+      if (ga) partialInto(p, p.ra, a, b, g, ga, da);
+      if (gb) partialInto(p, p.rb, a, b, g, gb, db);
+    } : undefined,
+  };
+}
+
+/*
+ * add, sub, mul and div have loops of their own for the common layouts (same shape, scalar, bias): the generic
+ * loop calls f through a call site shared by every op, which V8 cannot inline.
  */
-function arithLoop(op: Arith, ad: Float32Array, bd: Float32Array, out: Float32Array): void {
+function cycled(op: 'add' | 'sub' | 'mul' | 'div', p: BinaryPlan, ad: Buf, bd: Buf, out: Buf): void {
+  if (!p.cycle) return generic(p, ad, bd, out, kernels[op]);
   const n = out.length, m = bd.length;
   switch (op) {
     case 'add': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] + bd[j]; if (++j === m) j = 0; } return;
@@ -27,121 +74,82 @@ function arithLoop(op: Arith, ad: Float32Array, bd: Float32Array, out: Float32Ar
     case 'div': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] / bd[j]; if (++j === m) j = 0; } return;
   }
 }
+const kernels = { add: (p: number, q: number) => p + q, sub: (p: number, q: number) => p - q, mul: (p: number, q: number) => p * q, div: (p: number, q: number) => p / q };
 
-/** Elementwise f(a, b) with broadcasting; op selects a specialized loop for the common layouts. */
-function elementwise(a: Tensor, b: Tensor, f: Kernel, op?: Arith): Tensor {
-  const shape = broadcastShapes(a.shape, b.shape);
-  const n = sizeOf(shape);
-  const out = new Float32Array(n);
-  const ad = a.data;
-  const bd = b.data;
-  if (op && a.size === n && (b.size === n || b.size === 1 || broadcastIndex(b.shape, shape).kind === 'suffix')) {
-    arithLoop(op, ad, bd, out);
-  } else if (a.size === n && b.size === n) {
-    for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
-  } else if (a.size === n && b.size === 1) {
-    const bv = bd[0];
-    for (let i = 0; i < n; i++) out[i] = f(ad[i], bv);
-  } else {
-    const ia = broadcastIndex(a.shape, shape);
-    const ib = broadcastIndex(b.shape, shape);
-    for (let i = 0; i < n; i++) out[i] = f(ad[resolveIndex(ia, i)], bd[resolveIndex(ib, i)]);
-  }
-  return new Tensor(out, shape);
+function negInto(r: Reader, g: Buf, gx: Buf, tmp: () => Buf): void {
+  const t = r.kind === 'same' ? gx : tmp();
+  for (let i = 0; i < g.length; i++) t[i] = -g[i];
+  if (t !== gx) sumInto(r, t, gx);
 }
 
-/** Gradient helper: per-element partial derivative times upstream gradient, then reduce to the input shape. */
-function partial(g: Tensor, a: Tensor, b: Tensor, target: Tensor, d: (x: number, y: number, gv: number) => number): Tensor {
-  const shape = g.shape;
-  const n = g.size;
-  const out = new Float32Array(n);
-  const ia = broadcastIndex(a.shape, shape);
-  const ib = broadcastIndex(b.shape, shape);
-  for (let i = 0; i < n; i++) out[i] = d(a.data[resolveIndex(ia, i)], b.data[resolveIndex(ib, i)], g.data[i]);
-  return sumToShape(new Tensor(out, shape), target.shape);
-}
+export const binaryRules = {
+  add: {
+    plan: planBinary,
+    forward: (p, [a, b], y) => cycled('add', p, a, b, y),
+    backward: (p, _x, _y, g, [ga, gb]) => {
+      if (ga) sumInto(p.ra, g, ga);
+      if (gb) sumInto(p.rb, g, gb);
+    },
+  } as Rule<undefined, BinaryPlan>,
+  sub: {
+    plan: planBinary,
+    forward: (p, [a, b], y) => cycled('sub', p, a, b, y),
+    backward: (p, _x, _y, g, [ga, gb]) => {
+      if (ga) sumInto(p.ra, g, ga);
+      if (gb) negInto(p.rb, g, gb, () => scratch(p));
+    },
+  } as Rule<undefined, BinaryPlan>,
+  mul: {
+    plan: planBinary,
+    forward: (p, [a, b], y) => cycled('mul', p, a, b, y),
+    backward: (p, [a, b], _y, g, [ga, gb]) => {
+      // Same shapes (the common case): d/da = g·b and d/db = g·a, one loop each.
+      if (p.ra.kind === 'same' && p.rb.kind === 'same') {
+        if (ga) for (let i = 0; i < g.length; i++) ga[i] = g[i] * b[i];
+        if (gb) for (let i = 0; i < g.length; i++) gb[i] = g[i] * a[i];
+        return;
+      }
+      if (ga) partialInto(p, p.ra, a, b, g, ga, (_p, q, gv) => gv * q);
+      if (gb) partialInto(p, p.rb, a, b, g, gb, (q, _p, gv) => gv * q);
+    },
+  } as Rule<undefined, BinaryPlan>,
+  div: {
+    plan: planBinary,
+    forward: (p, [a, b], y) => cycled('div', p, a, b, y),
+    backward: (p, [a, b], _y, g, [ga, gb]) => {
+      if (ga) partialInto(p, p.ra, a, b, g, ga, (_p, q, gv) => gv / q);
+      if (gb) partialInto(p, p.rb, a, b, g, gb, (q, r, gv) => (-gv * q) / (r * r));
+    },
+  } as Rule<undefined, BinaryPlan>,
+  /** d/da = b·a^(b−1); d/db = a^b·ln a (taken as 0 where a ≤ 0). */
+  pow: binaryRule(Math.pow, (q, r, gv) => (r === 0 ? 0 : gv * r * Math.pow(q, r - 1)), (q, r, gv) => (q > 0 ? gv * Math.pow(q, r) * Math.log(q) : 0)),
+  /** The gradient goes to a where a ≥ b (ties to a), else to b. */
+  maximum: binaryRule((q, r) => (q >= r ? q : r), (q, r, gv) => (q >= r ? gv : 0), (q, r, gv) => (q >= r ? 0 : gv)),
+  minimum: binaryRule((q, r) => (q <= r ? q : r), (q, r, gv) => (q <= r ? gv : 0), (q, r, gv) => (q <= r ? 0 : gv)),
+  // Comparisons: 0/1 floats, not differentiable.
+  greater: binaryRule((q, r) => (q > r ? 1 : 0)),
+  greaterEqual: binaryRule((q, r) => (q >= r ? 1 : 0)),
+  less: binaryRule((q, r) => (q < r ? 1 : 0)),
+  lessEqual: binaryRule((q, r) => (q <= r ? 1 : 0)),
+  equal: binaryRule((q, r) => (q === r ? 1 : 0)),
+  notEqual: binaryRule((q, r) => (q !== r ? 1 : 0)),
+};
+type BinaryName = keyof typeof binaryRules;
 
-/** g·t elementwise for tensors of one size, as a tensor of the given shape. */
-function times(g: Tensor, t: Tensor, shape: readonly number[]): Tensor {
-  const out = new Float32Array(g.size);
-  const gd = g.data, td = t.data;
-  for (let i = 0; i < out.length; i++) out[i] = gd[i] * td[i];
-  return new Tensor(out, shape);
-}
+const bin = (name: BinaryName) => (a: TensorLike, b: TensorLike): Tensor => run(name, binaryRules[name] as Rule, [asTensor(a), asTensor(b)], undefined);
 
-export function add(a: TensorLike, b: TensorLike): Tensor {
-  const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p + q, 'add'), 'add', [x, y], (g) => [sumToShape(g, x.shape), sumToShape(g, y.shape)]);
-}
-
-export function sub(a: TensorLike, b: TensorLike): Tensor {
-  const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p - q, 'sub'), 'sub', [x, y], (g) => [sumToShape(g, x.shape), y.requiresGrad ? sumToShape(neg(g), y.shape) : null]);
-}
-
-export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p * q, 'mul'), 'mul', [x, y], (g) => {
-    // Same shapes (the common case): d/dx = g·y and d/dy = g·x, one loop each.
-    const same = x.size === g.size && y.size === g.size;
-    return [
-      x.requiresGrad ? (same ? times(g, y, x.shape) : partial(g, x, y, x, (_p, q, gv) => gv * q)) : null,
-      y.requiresGrad ? (same ? times(g, x, y.shape) : partial(g, x, y, y, (p, _q, gv) => gv * p)) : null,
-    ];
-  });
-}
-
-export function div(a: TensorLike, b: TensorLike): Tensor {
-  const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => p / q, 'div'), 'div', [x, y], (g) => [
-    x.requiresGrad ? partial(g, x, y, x, (_p, q, gv) => gv / q) : null,
-    y.requiresGrad ? partial(g, x, y, y, (p, q, gv) => (-gv * p) / (q * q)) : null,
-  ]);
-}
-
+export const add = bin('add');
+export const sub = bin('sub');
+export const mul = bin('mul');
+export const div = bin('div');
 /** a^b elementwise. d/da = b·a^(b-1); d/db = a^b·ln(a) (taken as 0 where a ≤ 0). */
-export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, Math.pow), 'pow', [x, y], (g) => [
-    x.requiresGrad ? partial(g, x, y, x, (p, q, gv) => (q === 0 ? 0 : gv * q * Math.pow(p, q - 1))) : null,
-    y.requiresGrad ? partial(g, x, y, y, (p, q, gv) => (p > 0 ? gv * Math.pow(p, q) * Math.log(p) : 0)) : null,
-  ]);
-}
-
+export const pow = bin('pow');
 /** Elementwise maximum; the gradient goes to a where a ≥ b (ties to a), else to b. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => (p >= q ? p : q)), 'maximum', [x, y], (g) => [
-    x.requiresGrad ? partial(g, x, y, x, (p, q, gv) => (p >= q ? gv : 0)) : null,
-    y.requiresGrad ? partial(g, x, y, y, (p, q, gv) => (p >= q ? 0 : gv)) : null,
-  ]);
-}
-
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  const x = asTensor(a), y = asTensor(b);
-  return withGrad(elementwise(x, y, (p, q) => (p <= q ? p : q)), 'minimum', [x, y], (g) => [
-    x.requiresGrad ? partial(g, x, y, x, (p, q, gv) => (p <= q ? gv : 0)) : null,
-    y.requiresGrad ? partial(g, x, y, y, (p, q, gv) => (p <= q ? 0 : gv)) : null,
-  ]);
-}
-
-export function neg(a: TensorLike): Tensor {
-  const x = asTensor(a);
-  const out = new Float32Array(x.size);
-  for (let i = 0; i < out.length; i++) out[i] = -x.data[i];
-  return withGrad(new Tensor(out, x.shape), 'neg', [x], (g) => [neg(g)]);
-}
-
-// Comparisons: not differentiable, return 0/1 floats.
-export function greater(a: TensorLike, b: TensorLike): Tensor {
-  return elementwise(asTensor(a), asTensor(b), (p, q) => (p > q ? 1 : 0));
-}
-export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
-  return elementwise(asTensor(a), asTensor(b), (p, q) => (p >= q ? 1 : 0));
-}
-export function less(a: TensorLike, b: TensorLike): Tensor {
-  return elementwise(asTensor(a), asTensor(b), (p, q) => (p < q ? 1 : 0));
-}
-export function equal(a: TensorLike, b: TensorLike): Tensor {
-  return elementwise(asTensor(a), asTensor(b), (p, q) => (p === q ? 1 : 0));
-}
+export const maximum = bin('maximum');
+export const minimum = bin('minimum');
+export const greater = bin('greater');
+export const greaterEqual = bin('greaterEqual');
+export const less = bin('less');
+export const lessEqual = bin('lessEqual');
+export const equal = bin('equal');
+export const notEqual = bin('notEqual');

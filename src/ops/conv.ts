@@ -10,7 +10,7 @@ import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { asTensor } from './binary.js';
 import { reshape } from './shape-ops.js';
-import { run } from './run-rule.js';
+import { run } from '../autograd/tape.js';
 import type { Planned, Rule } from './rule.js';
 import { convGeometry, expandTuple, transposedOutputSize, type ConvGeometry, type Padding } from '../backend/conv-geometry.js';
 import { convForward, convBackpropInput, convBackpropFilter } from '../backend/conv.js';

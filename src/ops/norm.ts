@@ -8,7 +8,7 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { asTensor } from './binary.js';
-import { run } from './run-rule.js';
+import { run } from '../autograd/tape.js';
 import type { Planned, Rule } from './rule.js';
 import { channelMoments, channelAffine, batchNormBackward, type ChannelLayout } from '../backend/norm.js';
 

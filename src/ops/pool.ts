@@ -6,7 +6,7 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { asTensor } from './binary.js';
-import { run } from './run-rule.js';
+import { run } from '../autograd/tape.js';
 import type { Planned, Rule } from './rule.js';
 import { convGeometry, expandTuple, type ConvGeometry } from '../backend/conv-geometry.js';
 import { maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward } from '../backend/pool.js';

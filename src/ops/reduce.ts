@@ -1,123 +1,131 @@
-// Reductions along axes: sum, mean, max, min, logSumExp (differentiable), argmax/argmin (not).
+// Reductions over any axes (keepDims or not): sum, mean, max, min, logSumExp (differentiable), argMax/argMin (not).
 
-import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { normalizeAxes, sizeOf, stridesOf } from '../tensor/shape.js';
-import { withGrad } from '../autograd/tape.js';
-import { asTensor } from './binary.js';
+import { stridedIndex } from '../tensor/strided.js';
+import { alloc, run } from '../autograd/tape.js';
+import { asTensor } from './unary.js';
+import type { Buf, Planned, Rule } from './rule.js';
 
 type Axis = number | readonly number[];
 
-interface Plan {
-  axes: number[];
-  outShape: number[];
-  keptShape: number[]; // outShape with reduced axes kept as 1
+interface ReducePlan extends Planned {
+  readonly axes: number[];
   /** For each input element, the output element it reduces into. */
-  map: Int32Array;
-  count: number; // elements per output
+  readonly map: Int32Array;
+  /** Elements per output. */
+  readonly count: number;
+  readonly outSize: number;
+  /** Per-output scratch (running maxima and sums for logSumExp, tie counts for max/min). */
+  m: Float32Array | null;
+  s: Float64Array | null;
 }
 
-function plan(shape: readonly number[], axis: Axis | undefined, keepDims: boolean): Plan {
+function planReduce([shape]: readonly (readonly number[])[], { axis, keepDims }: { axis?: Axis; keepDims: boolean }): ReducePlan {
   const axes = normalizeAxes(axis, shape.length);
   const keptShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDims ? keptShape : shape.filter((_, i) => !axes.includes(i));
-  const n = sizeOf(shape);
-  const map = new Int32Array(n);
-  const outStrides = stridesOf(keptShape);
-  const rank = shape.length;
-  const coord = new Array<number>(rank).fill(0);
-  for (let i = 0; i < n; i++) {
-    let o = 0;
-    for (let d = 0; d < rank; d++) if (keptShape[d] !== 1) o += coord[d] * outStrides[d];
-    map[i] = o;
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++coord[d] < shape[d]) break;
-      coord[d] = 0;
-    }
-  }
+  const strides = stridesOf(keptShape).map((s, d) => (keptShape[d] === 1 ? 0 : s));
   const count = axes.reduce((c, a) => c * shape[a], 1);
-  return { axes, outShape, keptShape, map, count };
+  return { shape: outShape, axes, map: stridedIndex(shape, strides), count, outSize: sizeOf(outShape), m: null, s: null };
 }
 
-/** Expand a reduced gradient back over the input shape, scaled per element by weight(i). */
-function spread(g: Tensor, p: Plan, shape: readonly number[], weight?: (i: number, o: number) => number): Tensor {
-  const n = p.map.length;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = p.map[i];
-    out[i] = weight ? g.data[o] * weight(i, o) : g.data[o];
-  }
-  return new Tensor(out, shape);
+/** gx[i] = g[map[i]]·w (the adjoint of a sum, scaled). */
+function spread(p: ReducePlan, g: Buf, gx: Buf, w = 1): void {
+  const map = p.map;
+  for (let i = 0; i < map.length; i++) gx[i] = g[map[i]] * w;
 }
 
-export function sum(a: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const x = asTensor(a);
-  const p = plan(x.shape, axis, keepDims);
-  const out = new Float32Array(sizeOf(p.outShape));
-  for (let i = 0; i < p.map.length; i++) out[p.map[i]] += x.data[i];
-  return withGrad(new Tensor(out, p.outShape), 'sum', [x], (g) => [spread(g, p, x.shape)]);
+function sumForward(p: ReducePlan, x: Buf, y: Buf): void {
+  y.fill(0);
+  const map = p.map;
+  for (let i = 0; i < map.length; i++) y[map[i]] += x[i];
 }
 
-export function mean(a: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const x = asTensor(a);
-  const p = plan(x.shape, axis, keepDims);
-  const out = new Float32Array(sizeOf(p.outShape));
-  for (let i = 0; i < p.map.length; i++) out[p.map[i]] += x.data[i];
-  const inv = 1 / p.count;
-  for (let o = 0; o < out.length; o++) out[o] *= inv;
-  return withGrad(new Tensor(out, p.outShape), 'mean', [x], (g) => [spread(g, p, x.shape, () => inv)]);
+/** max (sign 1) or min (sign −1); ties share the gradient equally, as TensorFlow does. */
+function extremeRule(sign: 1 | -1): Rule<{ axis?: Axis; keepDims: boolean }, ReducePlan> {
+  return {
+    plan: planReduce,
+    forward: (p, [x], y) => {
+      y.fill(NaN);
+      const map = p.map;
+      for (let i = 0; i < map.length; i++) {
+        const o = map[i], v = x[i];
+        if (Number.isNaN(y[o]) || (sign > 0 ? v > y[o] : v < y[o])) y[o] = v;
+      }
+    },
+    backward: (p, [x], y, g, [gx]) => {
+      const ties = (p.m ??= alloc(p.outSize)).fill(0);
+      const map = p.map;
+      for (let i = 0; i < map.length; i++) if (x[i] === y[map[i]]) ties[map[i]]++;
+      for (let i = 0; i < map.length; i++) gx![i] = x[i] === y[map[i]] ? g[map[i]] * (1 / ties[map[i]]) : 0;
+    },
+  };
 }
 
-function extreme(name: string, x: Tensor, axis: Axis | undefined, keepDims: boolean, better: (v: number, best: number) => boolean): Tensor {
-  const p = plan(x.shape, axis, keepDims);
-  const out = new Float32Array(sizeOf(p.outShape)).fill(NaN);
-  for (let i = 0; i < p.map.length; i++) {
-    const o = p.map[i];
-    const v = x.data[i];
-    if (Number.isNaN(out[o]) || better(v, out[o])) out[o] = v;
-  }
-  const y = new Tensor(out, p.outShape);
-  return withGrad(y, name, [x], (g) => {
-    // Ties share the gradient equally, as TensorFlow does.
-    const ties = new Float32Array(out.length);
-    for (let i = 0; i < p.map.length; i++) if (x.data[i] === out[p.map[i]]) ties[p.map[i]]++;
-    return [spread(g, p, x.shape, (i, o) => (x.data[i] === out[o] ? 1 / ties[o] : 0))];
-  });
+function argRule(sign: 1 | -1): Rule<{ axis: number }, ReducePlan & { stride: number; dim: number }> {
+  return {
+    plan: (shapes, { axis }) => {
+      const p = planReduce(shapes, { axis, keepDims: false });
+      const ax = p.axes[0];
+      return { ...p, stride: stridesOf(shapes[0])[ax], dim: shapes[0][ax] };
+    },
+    forward: (p, [x], y) => {
+      const best = (p.m ??= alloc(p.outSize)).fill(NaN);
+      const map = p.map;
+      for (let i = 0; i < map.length; i++) {
+        const o = map[i], v = x[i];
+        if (Number.isNaN(best[o]) || (sign > 0 ? v > best[o] : v < best[o])) {
+          best[o] = v;
+          y[o] = Math.floor(i / p.stride) % p.dim;
+        }
+      }
+    },
+  };
 }
 
-export const max = (x: TensorLike, axis?: Axis, keepDims = false) => extreme('max', asTensor(x), axis, keepDims, (v, b) => v > b);
-export const min = (x: TensorLike, axis?: Axis, keepDims = false) => extreme('min', asTensor(x), axis, keepDims, (v, b) => v < b);
+export const reduceRules = {
+  sum: { plan: planReduce, forward: (p, [x], y) => sumForward(p, x, y), backward: (p, _x, _y, g, [gx]) => spread(p, g, gx!) } as Rule<{ axis?: Axis; keepDims: boolean }, ReducePlan>,
+  mean: {
+    plan: planReduce,
+    forward: (p, [x], y) => {
+      sumForward(p, x, y);
+      const inv = 1 / p.count;
+      for (let o = 0; o < y.length; o++) y[o] *= inv;
+    },
+    backward: (p, _x, _y, g, [gx]) => spread(p, g, gx!, 1 / p.count),
+  } as Rule<{ axis?: Axis; keepDims: boolean }, ReducePlan>,
+  max: extremeRule(1),
+  min: extremeRule(-1),
+  /** log Σ exp(x) = m + log Σ exp(x − m); gradient softmax = e^(x − m) / s (not e^(x − out): out rounds to m when |m| is huge). */
+  logSumExp: {
+    plan: planReduce,
+    forward: (p, [x], y) => {
+      const m = (p.m ??= alloc(p.outSize)).fill(-Infinity);
+      const s = (p.s ??= new Float64Array(p.outSize)).fill(0);
+      const map = p.map;
+      for (let i = 0; i < map.length; i++) if (x[i] > m[map[i]]) m[map[i]] = x[i];
+      for (let i = 0; i < map.length; i++) s[map[i]] += Math.exp(x[i] - m[map[i]]);
+      for (let o = 0; o < y.length; o++) y[o] = m[o] + Math.log(s[o]);
+    },
+    backward: (p, [x], _y, g, [gx]) => {
+      const m = p.m!, s = p.s!, map = p.map;
+      for (let i = 0; i < map.length; i++) gx![i] = g[map[i]] * (Math.exp(x[i] - m[map[i]]) / s[map[i]]);
+    },
+  } as Rule<{ axis?: Axis; keepDims: boolean }, ReducePlan>,
+  argMax: argRule(1),
+  argMin: argRule(-1),
+};
 
+const reduce = (name: 'sum' | 'mean' | 'max' | 'min' | 'logSumExp') => (x: TensorLike, axis?: Axis, keepDims = false): Tensor =>
+  run(name, reduceRules[name], [asTensor(x)], { axis, keepDims });
+
+export const sum = reduce('sum');
+export const mean = reduce('mean');
+export const max = reduce('max');
+export const min = reduce('min');
 /** log(Σ exp(x)) along axis, computed as m + log Σ exp(x − m). Gradient: softmax. */
-export function logSumExp(a: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const x = asTensor(a);
-  const p = plan(x.shape, axis, keepDims);
-  const m = new Float32Array(sizeOf(p.outShape)).fill(-Infinity);
-  for (let i = 0; i < p.map.length; i++) if (x.data[i] > m[p.map[i]]) m[p.map[i]] = x.data[i];
-  const s = new Float64Array(m.length);
-  for (let i = 0; i < p.map.length; i++) s[p.map[i]] += Math.exp(x.data[i] - m[p.map[i]]);
-  const out = new Float32Array(m.length);
-  for (let o = 0; o < out.length; o++) out[o] = m[o] + Math.log(s[o]);
-  // Gradient softmax = e^(x − m) / s (not e^(x − out): out rounds to m when |m| is huge).
-  return withGrad(new Tensor(out, p.outShape), 'logSumExp', [x], (g) => [spread(g, p, x.shape, (i, o) => Math.exp(x.data[i] - m[o]) / s[o])]);
-}
-
-function argExtreme(x: Tensor, axis: number, better: (v: number, b: number) => boolean): Tensor {
-  const p = plan(x.shape, axis, false);
-  const best = new Float32Array(sizeOf(p.outShape)).fill(NaN);
-  const idx = new Float32Array(best.length);
-  const ax = p.axes[0];
-  const stride = stridesOf(x.shape)[ax];
-  for (let i = 0; i < p.map.length; i++) {
-    const o = p.map[i];
-    const v = x.data[i];
-    if (Number.isNaN(best[o]) || better(v, best[o])) {
-      best[o] = v;
-      idx[o] = Math.floor(i / stride) % x.shape[ax];
-    }
-  }
-  return new Tensor(idx, p.outShape);
-}
-
+export const logSumExp = reduce('logSumExp');
 /** Index of the largest value along axis (first one on ties). Not differentiable. */
-export const argMax = (x: TensorLike, axis = -1) => argExtreme(asTensor(x), axis, (v, b) => v > b);
-export const argMin = (x: TensorLike, axis = -1) => argExtreme(asTensor(x), axis, (v, b) => v < b);
+export const argMax = (x: TensorLike, axis = -1): Tensor => run('argMax', reduceRules.argMax, [asTensor(x)], { axis });
+export const argMin = (x: TensorLike, axis = -1): Tensor => run('argMin', reduceRules.argMin, [asTensor(x)], { axis });

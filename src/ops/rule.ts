@@ -20,6 +20,7 @@ export interface Rule<A = any, P extends Planned = any> {
   backward?(p: P, x: readonly Buf[], y: Buf, g: Buf, gx: readonly (Buf | null)[]): void;
   /** The output is input 0's storage in a new shape (reshape): forward does nothing. */
   readonly view?: boolean;
-  /** Draws from a random generator: kept in a captured step even when nothing reads it, so streams stay aligned. */
-  readonly random?: boolean;
+  /** Has an effect beyond its output (draws from a generator, updates a moving statistic): a captured step keeps it
+   * even when nothing reads its output, so generators and statistics advance as in eager runs. */
+  readonly effect?: boolean;
 }

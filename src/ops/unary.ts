@@ -1,8 +1,12 @@
 // Elementwise unary math and activations, each with its derivative beside it.
 
-import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { withGrad } from '../autograd/tape.js';
-import { asTensor } from './binary.js';
+import { Tensor, tensor, type TensorLike } from '../tensor/tensor.js';
+import { run } from '../autograd/tape.js';
+import type { Planned, Rule } from './rule.js';
+
+export function asTensor(x: TensorLike): Tensor {
+  return x instanceof Tensor ? x : tensor(x);
+}
 
 /**
  * Whole-array loops for the hottest ops. The generic loops below call f and df through one call site shared by
@@ -14,21 +18,29 @@ interface UnaryLoops {
   backward(x: Float32Array, y: Float32Array, g: Float32Array, gx: Float32Array, n: number): void;
 }
 
-/** y = f(x) elementwise; dy/dx computed from x and y by df (loops, when given, compute the same thing faster). */
-export function unary(name: string, a: TensorLike, f: (x: number) => number, df: (x: number, y: number) => number, loops?: UnaryLoops): Tensor {
-  const x = asTensor(a);
-  const n = x.size;
-  const out = new Float32Array(n);
-  const xd = x.data;
-  if (loops) loops.forward(xd, out, n);
-  else for (let i = 0; i < n; i++) out[i] = f(xd[i]);
-  const y = new Tensor(out, x.shape);
-  return withGrad(y, name, [x], (g) => {
-    const gx = new Float32Array(n);
-    if (loops) loops.backward(xd, out, g.data, gx, n);
-    else for (let i = 0; i < n; i++) gx[i] = g.data[i] * df(xd[i], out[i]);
-    return [new Tensor(gx, x.shape)];
-  });
+/** f and df take the op's two numeric attributes (clip's bounds, elu's alpha, …; 0 when unused). */
+type F = (x: number, a: number, b: number) => number;
+type DF = (x: number, y: number, a: number, b: number) => number;
+export interface UnaryPlan extends Planned {
+  readonly a: number;
+  readonly b: number;
+}
+
+/** The rule of y = f(x) elementwise, with dy/dx computed from x and y by df (loops, when given, compute the same faster). */
+export function unaryRule(f: F, df: DF, loops?: UnaryLoops): Rule<{ a?: number; b?: number } | undefined, UnaryPlan> {
+  return {
+    plan: ([shape], attrs) => ({ shape, a: attrs?.a ?? 0, b: attrs?.b ?? 0 }),
+    forward: loops
+      ? (_p, [x], y) => loops.forward(x, y, y.length)
+      : (p, [x], y) => {
+          for (let i = 0; i < y.length; i++) y[i] = f(x[i], p.a, p.b);
+        },
+    backward: loops
+      ? (_p, [x], y, g, [gx]) => loops.backward(x, y, g, gx!, y.length)
+      : (p, [x], y, g, [gx]) => {
+          for (let i = 0; i < y.length; i++) gx![i] = g[i] * df(x[i], y[i], p.a, p.b);
+        },
+  };
 }
 
 const reluLoops: UnaryLoops = {
@@ -53,53 +65,6 @@ const expLoops: UnaryLoops = {
   backward: (_x, y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * y[i]; },
 };
 
-export const exp = (x: TensorLike) => unary('exp', x, Math.exp, (_x, y) => y, expLoops);
-export const log = (x: TensorLike) => unary('log', x, Math.log, (v) => 1 / v);
-export const sqrt = (x: TensorLike) => unary('sqrt', x, Math.sqrt, (_x, y) => 0.5 / y);
-export const square = (x: TensorLike) => unary('square', x, (v) => v * v, (v) => 2 * v);
-export const abs = (x: TensorLike) => unary('abs', x, Math.abs, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0));
-export const sign = (x: TensorLike) => unary('sign', x, Math.sign, () => 0);
-export const reciprocal = (x: TensorLike) => unary('reciprocal', x, (v) => 1 / v, (v) => -1 / (v * v));
-export const log1p = (x: TensorLike) => unary('log1p', x, Math.log1p, (v) => 1 / (1 + v));
-export const expm1 = (x: TensorLike) => unary('expm1', x, Math.expm1, (_x, y) => y + 1);
-export const cos = (x: TensorLike) => unary('cos', x, Math.cos, (v) => -Math.sin(v));
-export const sin = (x: TensorLike) => unary('sin', x, Math.sin, (v) => Math.cos(v));
-
-/** Clip to [lo, hi]; gradient passes where lo ≤ x ≤ hi (Keras/TF convention). */
-export function clip(x: TensorLike, lo: number, hi: number): Tensor {
-  if (lo > hi) throw new Error(`clip: lower bound ${lo} is greater than upper bound ${hi}.`);
-  return unary('clip', x, (v) => (v < lo ? lo : v > hi ? hi : v), (v) => (v >= lo && v <= hi ? 1 : 0));
-}
-
-export const relu = (x: TensorLike) => unary('relu', x, (v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0), reluLoops);
-export const relu6 = (x: TensorLike) => unary('relu6', x, (v) => (v > 0 ? (v < 6 ? v : 6) : 0), (v) => (v > 0 && v < 6 ? 1 : 0));
-
-export const sigmoid = (x: TensorLike) =>
-  unary('sigmoid', x, (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))), (_x, y) => y * (1 - y), sigmoidLoops);
-
-export const tanh = (x: TensorLike) => unary('tanh', x, Math.tanh, (_x, y) => 1 - y * y, tanhLoops);
-
-/** softplus(x) = log(1 + e^x), computed stably as max(x,0) + log1p(e^-|x|). */
-export const softplus = (x: TensorLike) =>
-  unary('softplus', x, (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))), (v) => 1 / (1 + Math.exp(-v)));
-
-/** softsign(x) = x / (1 + |x|). */
-export const softsign = (x: TensorLike) => unary('softsign', x, (v) => v / (1 + Math.abs(v)), (v) => 1 / ((1 + Math.abs(v)) ** 2));
-
-/** elu(x) = x if x > 0 else alpha·(e^x − 1). */
-export const elu = (x: TensorLike, alpha = 1) =>
-  unary('elu', x, (v) => (v > 0 ? v : alpha * Math.expm1(v)), (v, y) => (v > 0 ? 1 : y + alpha));
-
-// SELU constants from Klambauer et al. 2017, as Keras.
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
-export const selu = (x: TensorLike) =>
-  unary('selu', x, (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)), (v) => (v > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(v)));
-
-/** leaky_relu(x) = x if x > 0 else negativeSlope·x (Keras 3 default slope 0.2). */
-export const leakyRelu = (x: TensorLike, negativeSlope = 0.2) =>
-  unary('leaky_relu', x, (v) => (v > 0 ? v : negativeSlope * v), (v) => (v > 0 ? 1 : negativeSlope));
-
 // Φ(x) via erf (Abramowitz-Stegun 7.1.26 is too coarse for gradient checks; use a high-precision series/continued fraction).
 function erf(x: number): number {
   const t = 1 / (1 + 0.5 * Math.abs(x));
@@ -112,58 +77,108 @@ function erf(x: number): number {
   return x >= 0 ? 1 - tau : tau - 1;
 }
 
-/** gelu(x) = x·Φ(x) (exact form, Keras default approximate=false); tanh approximation when approximate. */
-export function gelu(x: TensorLike, approximate = false): Tensor {
-  if (approximate) {
-    const c = Math.sqrt(2 / Math.PI);
-    return unary(
-      'gelu',
-      x,
-      (v) => 0.5 * v * (1 + Math.tanh(c * (v + 0.044715 * v ** 3))),
-      (v) => {
-        const u = c * (v + 0.044715 * v ** 3);
-        const th = Math.tanh(u);
-        return 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * c * (1 + 3 * 0.044715 * v * v);
-      },
-    );
-  }
-  return unary(
-    'gelu',
-    x,
-    (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
-    (v) => 0.5 * (1 + erf(v / Math.SQRT2)) + (v * Math.exp(-0.5 * v * v)) / Math.sqrt(2 * Math.PI),
-  );
-}
+const SELU_ALPHA = 1.6732632423543772848170429916717; // Klambauer et al. 2017, as Keras
+const SELU_SCALE = 1.0507009873554804934193349852946;
+const GELU_C = Math.sqrt(2 / Math.PI);
+const softplusF = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
 
-/** swish(x) = silu(x) = x·sigmoid(x). */
-export const swish = (x: TensorLike) =>
-  unary(
-    'swish',
-    x,
+/** Every elementwise unary op: the formula and its derivative side by side. */
+export const unaryRules = {
+  exp: unaryRule(Math.exp, (_x, y) => y, expLoops),
+  log: unaryRule(Math.log, (v) => 1 / v),
+  sqrt: unaryRule(Math.sqrt, (_x, y) => 0.5 / y),
+  square: unaryRule((v) => v * v, (v) => 2 * v),
+  abs: unaryRule(Math.abs, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
+  sign: unaryRule(Math.sign, () => 0),
+  neg: unaryRule((v) => -v, () => -1),
+  reciprocal: unaryRule((v) => 1 / v, (v) => -1 / (v * v)),
+  log1p: unaryRule(Math.log1p, (v) => 1 / (1 + v)),
+  expm1: unaryRule(Math.expm1, (_x, y) => y + 1),
+  cos: unaryRule(Math.cos, (v) => -Math.sin(v)),
+  sin: unaryRule(Math.sin, (v) => Math.cos(v)),
+  /** Gradient passes where lo ≤ x ≤ hi (Keras/TF convention); a = lo, b = hi. */
+  clip: unaryRule((v, lo, hi) => (v < lo ? lo : v > hi ? hi : v), (v, _y, lo, hi) => (v >= lo && v <= hi ? 1 : 0)),
+  relu: unaryRule((v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0), reluLoops),
+  relu6: unaryRule((v) => (v > 0 ? (v < 6 ? v : 6) : 0), (v) => (v > 0 && v < 6 ? 1 : 0)),
+  sigmoid: unaryRule((v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))), (_x, y) => y * (1 - y), sigmoidLoops),
+  tanh: unaryRule(Math.tanh, (_x, y) => 1 - y * y, tanhLoops),
+  softplus: unaryRule(softplusF, (v) => 1 / (1 + Math.exp(-v))),
+  softsign: unaryRule((v) => v / (1 + Math.abs(v)), (v) => 1 / ((1 + Math.abs(v)) ** 2)),
+  /** a = alpha */
+  elu: unaryRule((v, alpha) => (v > 0 ? v : alpha * Math.expm1(v)), (v, y, alpha) => (v > 0 ? 1 : y + alpha)),
+  selu: unaryRule((v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)), (v) => (v > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(v))),
+  /** a = negative slope */
+  leakyRelu: unaryRule((v, s) => (v > 0 ? v : s * v), (v, _y, s) => (v > 0 ? 1 : s)),
+  /** a = 1 for the tanh approximation */
+  gelu: unaryRule(
+    (v, approx) => (approx ? 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v ** 3))) : 0.5 * v * (1 + erf(v / Math.SQRT2))),
+    (v, _y, approx) => {
+      if (!approx) return 0.5 * (1 + erf(v / Math.SQRT2)) + (v * Math.exp(-0.5 * v * v)) / Math.sqrt(2 * Math.PI);
+      const th = Math.tanh(GELU_C * (v + 0.044715 * v ** 3));
+      return 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
+    },
+  ),
+  swish: unaryRule(
     (v) => v / (1 + Math.exp(-v)),
     (v) => {
       const s = 1 / (1 + Math.exp(-v));
       return s * (1 + v * (1 - s));
     },
-  );
-
-/** hard_sigmoid(x) = relu6(x + 3) / 6, as Keras 3. */
-export const hardSigmoid = (x: TensorLike) =>
-  unary('hard_sigmoid', x, (v) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5), (v) => (v > -3 && v < 3 ? 1 / 6 : 0));
-
-/** hard_swish(x) = x·hard_sigmoid(x). */
-export const hardSwish = (x: TensorLike) =>
-  unary('hard_swish', x, (v) => (v <= -3 ? 0 : v >= 3 ? v : (v * (v + 3)) / 6), (v) => (v <= -3 ? 0 : v >= 3 ? 1 : (2 * v + 3) / 6));
-
-/** mish(x) = x·tanh(softplus(x)). */
-export const mish = (x: TensorLike) =>
-  unary(
-    'mish',
-    x,
-    (v) => v * Math.tanh(Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
+  ),
+  hardSigmoid: unaryRule((v) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5), (v) => (v > -3 && v < 3 ? 1 / 6 : 0)),
+  hardSwish: unaryRule((v) => (v <= -3 ? 0 : v >= 3 ? v : (v * (v + 3)) / 6), (v) => (v <= -3 ? 0 : v >= 3 ? 1 : (2 * v + 3) / 6)),
+  mish: unaryRule(
+    (v) => v * Math.tanh(softplusF(v)),
     (v) => {
-      const sp = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
-      const th = Math.tanh(sp);
+      const th = Math.tanh(softplusF(v));
       return th + (v * (1 - th * th)) / (1 + Math.exp(-v));
     },
-  );
+  ),
+};
+type UnaryName = keyof typeof unaryRules;
+
+const un = (name: UnaryName, x: TensorLike, a?: number, b?: number): Tensor => run(name, unaryRules[name], [asTensor(x)], a === undefined ? undefined : { a, b });
+
+export const exp = (x: TensorLike) => un('exp', x);
+export const log = (x: TensorLike) => un('log', x);
+export const sqrt = (x: TensorLike) => un('sqrt', x);
+export const square = (x: TensorLike) => un('square', x);
+export const abs = (x: TensorLike) => un('abs', x);
+export const sign = (x: TensorLike) => un('sign', x);
+export const neg = (x: TensorLike) => un('neg', x);
+export const reciprocal = (x: TensorLike) => un('reciprocal', x);
+export const log1p = (x: TensorLike) => un('log1p', x);
+export const expm1 = (x: TensorLike) => un('expm1', x);
+export const cos = (x: TensorLike) => un('cos', x);
+export const sin = (x: TensorLike) => un('sin', x);
+
+/** Clip to [lo, hi]; gradient passes where lo ≤ x ≤ hi (Keras/TF convention). */
+export function clip(x: TensorLike, lo: number, hi: number): Tensor {
+  if (lo > hi) throw new Error(`clip: lower bound ${lo} is greater than upper bound ${hi}.`);
+  return un('clip', x, lo, hi);
+}
+
+export const relu = (x: TensorLike) => un('relu', x);
+export const relu6 = (x: TensorLike) => un('relu6', x);
+export const sigmoid = (x: TensorLike) => un('sigmoid', x);
+export const tanh = (x: TensorLike) => un('tanh', x);
+/** softplus(x) = log(1 + e^x), computed stably as max(x,0) + log1p(e^-|x|). */
+export const softplus = (x: TensorLike) => un('softplus', x);
+/** softsign(x) = x / (1 + |x|). */
+export const softsign = (x: TensorLike) => un('softsign', x);
+/** elu(x) = x if x > 0 else alpha·(e^x − 1). */
+export const elu = (x: TensorLike, alpha = 1) => un('elu', x, alpha);
+/** selu(x) = scale·elu(x, alpha) with Klambauer et al.'s constants, as Keras. */
+export const selu = (x: TensorLike) => un('selu', x);
+/** leaky_relu(x) = x if x > 0 else negativeSlope·x (Keras 3 default slope 0.2). */
+export const leakyRelu = (x: TensorLike, negativeSlope = 0.2) => un('leakyRelu', x, negativeSlope);
+/** gelu(x) = x·Φ(x) (exact form, Keras default approximate=false); tanh approximation when approximate. */
+export const gelu = (x: TensorLike, approximate = false) => un('gelu', x, approximate ? 1 : 0);
+/** swish(x) = silu(x) = x·sigmoid(x). */
+export const swish = (x: TensorLike) => un('swish', x);
+/** hard_sigmoid(x) = relu6(x + 3) / 6, as Keras 3. */
+export const hardSigmoid = (x: TensorLike) => un('hardSigmoid', x);
+/** hard_swish(x) = x·hard_sigmoid(x). */
+export const hardSwish = (x: TensorLike) => un('hardSwish', x);
+/** mish(x) = x·tanh(softplus(x)). */
+export const mish = (x: TensorLike) => un('mish', x);

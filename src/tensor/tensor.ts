@@ -1,12 +1,14 @@
 // Tensor: float32 row-major storage plus shape, and the autograd link to the op that made it.
 
 import { type Shape, sizeOf, formatShape } from './shape.js';
+import type { Planned, Rule } from '../ops/rule.js';
 
-/** The backward rule of the op that produced a tensor: gradient of the output in, gradients of the inputs out. */
+/** The op that produced a tensor: its rule (forward and backward), the plan it ran with, and its inputs. */
 export interface GradNode {
   readonly op: string;
+  readonly rule: Rule;
+  readonly plan: Planned;
   readonly inputs: readonly Tensor[];
-  readonly backward: (outputGrad: Tensor) => readonly (Tensor | null)[];
 }
 
 export type NestedArray = number | NestedArray[];

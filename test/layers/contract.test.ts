@@ -1,5 +1,6 @@
 // The layer contract, for every layer in the registry: output shape inference (symbolic = eager), a finite-difference
-// gradient check (inputs and weights), config round trip, and save/load round trip inside a model.
+// gradient check (inputs and weights), a captured step replayed on new data equal to eager autograd (training mode,
+// same random stream), config round trip, and save/load round trip inside a model.
 //
 // ADDING A LAYER = ONE ROW in LAYERS below: its registry name, a sample config and the input shape(s) without the
 // batch dimension (a list of shapes for layers taking several inputs). A registered layer without a row fails.
@@ -9,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Input, Model, Tensor, Rng, layerFromConfig, checkGradients, variableGrads, noGrad, ops, loadModel,
+  Input, Model, Tensor, Rng, layerFromConfig, checkGradients, variableGrads, noGrad, ops, loadModel, CapturedStep, setSeed,
   type Layer, type SymbolicTensor,
 } from '../../src/index.js';
 import { layerRegistry } from '../../src/layers/layer.js';
@@ -180,6 +181,27 @@ for (const [name, row] of Object.entries(LAYERS)) {
       assert.deepEqual(Array.from(again2[0].data), Array.from(eager[0].data), `${name}: save/load predictions`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Replay equals eager (last: a training step moves BatchNormalization's moving statistics): a step captured on one batch, replayed on another, gives eager autograd's loss and weight
+    // gradients (training mode; the random ops draw the same stream after the same seed).
+    {
+      const r = randomInputs({ config: {}, input: eager[0].shape.slice(1) }, 2, rng)[0];
+      const loss = (ins: readonly (Tensor | null)[]) => ops.sum(ops.mul(model.forward(ins as Tensor[], true)[0], r));
+      const vars = model.trainableWeights;
+      const step = new CapturedStep((ins) => ({ loss: loss(ins) }), vars);
+      setSeed(11);
+      step.run(randomInputs(row, 2, rng));
+      const next = randomInputs(row, 2, rng);
+      setSeed(12);
+      const p = step.run(next);
+      setSeed(12);
+      const { value, grads } = variableGrads(() => loss(next), vars);
+      const near = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
+      assert.ok(near(p.loss![0], value.item()), `${name}: replayed loss ${p.loss![0]} vs eager ${value.item()}`);
+      vars.forEach((v, k) => {
+        for (let i = 0; i < v.size; i++) assert.ok(near(p.grads[k][i], grads[k].data[i]), `${name}: replayed gradient ${v.name}[${i}] ${p.grads[k][i]} vs eager ${grads[k].data[i]}`);
+      });
     }
   });
 }

@@ -114,6 +114,8 @@ test('stepsPerEpoch keeps the position in the data across epochs (Keras 3), for 
   const x = Array.from({ length: 40 }, (_, i) => [i]);
   const build = () => {
     const m = new Sequential([new Spy({ inputShape: [1] }), new Dense(1)]);
+    // The spy's JS side effect runs on every step only eagerly (a captured step runs it once, as a Keras trace).
+    m.fastPath = false;
     m.compile({ loss: 'mse', optimizer: 'sgd' });
     return m;
   };

@@ -1,0 +1,81 @@
+// A captured step replays the record of its first call: it must equal eager autograd step for step (float
+// rounding aside), draw fresh dropout masks each step, and handle new input signatures.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tensor, Variable, Rng, ops, variableGrads } from '../../src/index.js';
+import { CapturedStep } from '../../src/autograd/capture.js';
+import { randomTensor } from '../support/random.js';
+
+/** A residual MLP with dropout, an L2 penalty and a hand-written loss mixing gather, concat, pad and slices. */
+function makeBody(w: Variable[], rng: Rng) {
+  const [w1, b1, w2, b2] = w;
+  return (x: Tensor, labels: Tensor, weights: Tensor | null) => {
+    const h = ops.dropout(ops.relu(ops.add(ops.matmul(x, w1), b1)), 0.3, () => rng);
+    const r = ops.add(h, ops.slice(ops.pad(x, [[0, 0], [0, 2]]), [0, 0], [-1, 6])); // residual, widths 6
+    const logits = ops.add(ops.matmul(ops.concat([r, ops.tanh(r)], 1), w2), b2);
+    const picked = ops.gather(ops.logSoftmax(logits), ops.reshape(labels, [-1, 1]), 1, 1);
+    let perSample = ops.neg(ops.reshape(picked, [-1]));
+    if (weights) perSample = ops.mul(perSample, weights);
+    const penalty = ops.mul(0.01, ops.sum(ops.square(w1)));
+    return { loss: ops.add(ops.mean(perSample), penalty), outputs: [logits] };
+  };
+}
+
+function weights(): Variable[] {
+  const r = new Rng(3);
+  return [new Variable(randomTensor(r, [4, 6])), new Variable(randomTensor(r, [6])), new Variable(randomTensor(r, [12, 3])), new Variable(randomTensor(r, [3]))];
+}
+
+function batch(r: Rng, n: number, weighted: boolean): [Tensor, Tensor, Tensor | null] {
+  const labels = new Tensor(Float32Array.from({ length: n }, () => r.int(3)), [n]);
+  return [randomTensor(r, [n, 4]), labels, weighted ? randomTensor(r, [n], 0.5, 1.5) : null];
+}
+
+test('replay equals eager autograd over steps, batch sizes and optional inputs (and redraws dropout)', () => {
+  const eagerW = weights(), capW = weights();
+  const eagerBody = makeBody(eagerW, new Rng(11));
+  const capBody = makeBody(capW, new Rng(11));
+  const step = new CapturedStep(([x, y, sw]) => capBody(x!, y!, sw), capW);
+  const data = new Rng(5);
+  const sgd = (vars: Variable[], grads: readonly ArrayLike<number>[]) => vars.forEach((v, i) => { for (let j = 0; j < v.size; j++) v.data[j] -= 0.1 * grads[i][j]; });
+  const masks = new Set<string>();
+  for (let s = 0; s < 8; s++) {
+    const [x, y, sw] = batch(data, s === 5 ? 3 : 5, s % 3 === 2);
+    let eagerOut: Tensor | null = null;
+    const { value, grads } = variableGrads(() => {
+      const r = eagerBody(x, y, sw);
+      eagerOut = r.outputs[0];
+      return r.loss;
+    }, eagerW);
+    const p = step.run([x, y, sw]);
+    assert.ok(Math.abs(p.loss![0] - value.item()) < 1e-6, `step ${s}: loss ${p.loss![0]} vs eager ${value.item()}`);
+    p.outputs[0].data.forEach((v, i) => assert.ok(Math.abs(v - eagerOut!.data[i]) < 1e-5, `step ${s}: output ${i}`));
+    grads.forEach((g, k) => g.data.forEach((v, i) => assert.ok(Math.abs(v - p.grads[k][i]) < 1e-5, `step ${s}: grad ${k}[${i}] ${p.grads[k][i]} vs ${v}`)));
+    masks.add(Array.from(p.outputs[0].data.slice(0, 3)).join());
+    sgd(eagerW, grads.map((g) => g.data));
+    sgd(capW, p.grads);
+  }
+  capW.forEach((v, k) => v.data.forEach((x, i) => assert.ok(Math.abs(x - eagerW[k].data[i]) < 1e-5, `weight ${k}[${i}]`)));
+  assert.ok(masks.size > 4, 'replays draw new dropout masks');
+});
+
+test('a second contribution to a gradient adds (x used twice, x·x + x) and constants stay constants', () => {
+  const v = new Variable(new Tensor(Float32Array.of(1, 2, 3), [3]));
+  const step = new CapturedStep(() => ({ loss: ops.sum(ops.add(ops.mul(v, v), ops.mul(v, 2))) }), [v]);
+  for (let s = 0; s < 3; s++) {
+    const p = step.run([]);
+    assert.deepEqual(Array.from(p.grads[0]), Array.from(v.data, (x) => 2 * x + 2));
+    v.data[0] += 1;
+  }
+});
+
+test('a loss that is not a scalar is refused', () => {
+  const v = new Variable(new Tensor(Float32Array.of(1, 2), [2]));
+  assert.throws(() => new CapturedStep(() => ({ loss: ops.mul(v, 2) }), [v]).run([]), /scalar; got shape \[2\]/);
+});
+
+test("relu's backward is its rule's in replay too: g·0 keeps a NaN gradient where x < 0", () => {
+  const v = new Variable(new Tensor(Float32Array.of(-1, 2), [2]));
+  const step = new CapturedStep(() => ({ loss: ops.sum(ops.mul(ops.relu(v), new Tensor(Float32Array.of(NaN, 1), [2]))) }), [v]);
+  for (let s = 0; s < 2; s++) assert.ok(Number.isNaN(step.run([]).grads[0][0]));
+});
