@@ -11,7 +11,6 @@ import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicS
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
 import { withMask } from './mask.js';
-import { gatherRows, notEqual } from './rnn-ops.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Size of the vocabulary: ids run from 0 to inputDim − 1 (required). */
@@ -73,9 +72,9 @@ export class Embedding extends Layer {
 
   /** Throws, naming the id and the row, on an id outside [0, inputDim) (checked on every step, replays included). */
   call(input: Tensor): Tensor {
-    const out = gatherRows(this.embeddings!, input, `Embedding '${this.name}' (inputDim ${this.inputDimension}): token id`);
+    const out = ops.gather(this.embeddings!, input, 0, 0, `Embedding '${this.name}' (inputDim ${this.inputDimension}): token id`);
     if (this.activityRegularizer) this.activityLosses.push(this.activityRegularizer.penalty(out));
-    return this.maskZero ? withMask(out, notEqual(input, 0)) : out;
+    return this.maskZero ? withMask(out, ops.notEqual(input, 0)) : out;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -110,7 +109,7 @@ export class Masking extends Layer {
   }
   call(input: Tensor): Tensor {
     // A step is kept when any feature differs from maskValue.
-    const keep = ops.max(notEqual(input, this.maskValue), -1, true);
+    const keep = ops.max(ops.notEqual(input, this.maskValue), -1, true);
     const out = ops.mul(input, keep);
     return withMask(out, ops.reshape(keep, input.shape.slice(0, 2)));
   }

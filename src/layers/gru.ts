@@ -9,7 +9,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { registerLayer } from './layer.js';
-import { split } from './rnn-ops.js';
 import { RNN, gateActivation, type GatedArgs } from './rnn.js';
 import type { ActivationFn } from '../activations/index.js';
 
@@ -54,22 +53,22 @@ export class GRU extends RNN {
   protected override beginSequence(): void {
     const U = this.units;
     this.recurrentBias = this.bias && this.resetAfter ? ops.reshape(ops.slice(this.bias, [1, 0], [1, 3 * U]), [3 * U]) : null;
-    if (!this.resetAfter) [this.kzr, this.kh] = split(this.recurrentKernel!, [2 * U, U], 1);
+    if (!this.resetAfter) [this.kzr, this.kh] = ops.split(this.recurrentKernel!, [2 * U, U], 1);
   }
 
   protected step(xw: Tensor, [h]: readonly Tensor[], recurrentMask: Tensor | null) {
     const hp = recurrentMask ? ops.mul(h, recurrentMask) : h;
-    const [xz, xr, xh] = split(xw, 3, 1);
+    const [xz, xr, xh] = ops.split(xw, 3, 1);
     let hh: Tensor, z: Tensor;
     if (this.resetAfter) {
       let inner = ops.matmul(hp, this.recurrentKernel!);
       if (this.recurrentBias) inner = ops.add(inner, this.recurrentBias);
-      const [uz, ur, uh] = split(inner, 3, 1);
+      const [uz, ur, uh] = ops.split(inner, 3, 1);
       z = this.recurrentActivation(ops.add(xz, uz));
       const r = this.recurrentActivation(ops.add(xr, ur));
       hh = this.activation(ops.add(xh, ops.mul(r, uh)));
     } else {
-      const [uz, ur] = split(ops.matmul(hp, this.kzr!), 2, 1);
+      const [uz, ur] = ops.split(ops.matmul(hp, this.kzr!), 2, 1);
       z = this.recurrentActivation(ops.add(xz, uz));
       const r = this.recurrentActivation(ops.add(xr, ur));
       hh = this.activation(ops.add(xh, ops.matmul(ops.mul(r, hp), this.kh!)));

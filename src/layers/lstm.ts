@@ -8,7 +8,6 @@
 import { Tensor as TensorClass, type Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { registerLayer } from './layer.js';
-import { split } from './rnn-ops.js';
 import { RNN, gateActivation, type GatedArgs } from './rnn.js';
 import type { ActivationFn } from '../activations/index.js';
 import type { Initializer } from '../initializers/index.js';
@@ -62,7 +61,7 @@ export class LSTM extends RNN {
   protected step(xw: Tensor, [h, c]: readonly Tensor[], recurrentMask: Tensor | null) {
     const hp = recurrentMask ? ops.mul(h, recurrentMask) : h;
     const z = ops.add(xw, ops.matmul(hp, this.recurrentKernel!));
-    const [zi, zf, zc, zo] = split(z, 4, 1);
+    const [zi, zf, zc, zo] = ops.split(z, 4, 1);
     const i = this.recurrentActivation(zi), f = this.recurrentActivation(zf), o = this.recurrentActivation(zo);
     const cNext = ops.add(ops.mul(f, c), ops.mul(i, this.activation(zc)));
     const hNext = ops.mul(o, this.activation(cNext));

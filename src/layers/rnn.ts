@@ -19,7 +19,7 @@ import { getActivation, type ActivationFn, type ActivationIdentifier } from '../
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
 import { getMask, withMask } from './mask.js';
-import { assign, dropoutMask } from './rnn-ops.js';
+import { dropoutMask } from './rnn-ops.js';
 
 export interface RNNArgs extends LayerArgs {
   /** Dimension of the output and of each state (required). */
@@ -216,7 +216,7 @@ export abstract class RNN extends Layer {
       }
       if (this.returnSequences) outputs.push(out);
     }
-    if (this.stateful) this.states!.forEach((s, i) => assign(s, states[i]));
+    if (this.stateful) this.states!.forEach((s, i) => ops.assign(s, states[i]));
     let output = this.returnSequences ? ops.stack(outputs, 1) : out;
     if (this.activityRegularizer) this.activityLosses.push(this.activityRegularizer.penalty(output));
     if (this.returnSequences && mask) output = withMask(output, mask);

@@ -11,6 +11,7 @@ import { randomRules } from './random.js';
 import { convRules } from './conv.js';
 import { poolRules } from './pool.js';
 import { normRules } from './norm.js';
+import { stateRules } from './state.js';
 import type { Rule } from './rule.js';
 
 export type OpName =
@@ -23,6 +24,7 @@ export type OpName =
   | keyof typeof randomRules
   | keyof typeof convRules
   | keyof typeof poolRules
-  | keyof typeof normRules;
+  | keyof typeof normRules
+  | keyof typeof stateRules;
 
-export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules, ...convRules, ...poolRules, ...normRules };
+export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules, ...convRules, ...poolRules, ...normRules, ...stateRules };

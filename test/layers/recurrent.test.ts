@@ -163,3 +163,23 @@ test('bad input: token ids out of range (id and row named), ragged sequences, mi
   assert.throws(() => new Bidirectional(new LSTM(2), { mergeMode: 'max' as 'sum' }), /mergeMode must be/);
   assert.throws(() => new Embedding({ inputDim: 0, outputDim: 2 }), /inputDim must be a positive integer/);
 });
+
+test('captured steps: a replayed step checks token ids and carries stateful states like eager calls', async () => {
+  setSeed(8);
+  const model = new Sequential([new Embedding({ inputDim: 6, outputDim: 3, maskZero: true, inputShape: [4] }), new GRU(3), new Dense(1)]);
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  const y = tensor([[0.5], [-0.5]]);
+  await model.fit(tensor([[1, 2, 0, 0], [3, 4, 5, 0]]), y, { epochs: 2, verbose: 0, shuffle: false }); // captured, then replayed
+  const before = model.getWeights().map((w) => w.data.slice());
+  await assert.rejects(() => model.fit(tensor([[1, 2, 0, 0], [3, 9, 5, 0]]), y, { verbose: 0, shuffle: false }), /token id 9 in row 1 \(position 1\)/);
+  model.getWeights().forEach((w, i) => assert.deepEqual(w.data, before[i]));
+
+  const stateful = new Sequential([new LSTM(3, { stateful: true, batchInputShape: [2, 3, 2] }), new Dense(1)]);
+  const x = randomTensor(rng, [2, 3, 2]);
+  const p1 = (stateful.predict(x) as Tensor).data.slice(), p2 = (stateful.predict(x) as Tensor).data.slice(), p3 = (stateful.predict(x) as Tensor).data.slice();
+  const lstm = stateful.layers[0] as LSTM;
+  lstm.resetStates();
+  const eager = [1, 2, 3].map(() => noGrad(() => stateful.layers[1].apply(lstm.apply(x)) as Tensor).data.slice());
+  [p1, p2, p3].forEach((p, k) => assert.ok(Array.from(p).every((v, i) => Math.abs(v - eager[k][i]) < 1e-6), `predict call ${k + 1}`));
+  assert.notDeepEqual(Array.from(p2), Array.from(p1));
+});
