@@ -14,7 +14,8 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { tensor, Rng } from '../src/index.js';
-import { randn, chapterData, mlpData, chapterModel, mlpModel } from './workloads.js';
+import { randn, chapterData, mlpData, chapterModel, mlpModel, residualMlpModel } from './workloads.js';
+import type { Sequential, Model } from '../src/index.js';
 import { setBackend, getBackend, jsBackend, wasmBackend, nativeBackend, nativeError } from '../src/backend/index.js';
 
 const args = process.argv.slice(2);
@@ -31,7 +32,7 @@ const tfBackends = refs ? (['cpu', 'wasm'] as const) : ([] as const);
 // ---------------------------------------------------------------- measurement
 
 interface Cell { median: number; min: number; max: number; runs: number }
-interface Row { section: string; name: string; unit: string; higherIsBetter: boolean; flops?: number; cells: Record<string, Cell | { skipped: string }>; ratio?: number; ratioTorch?: number; ratioBlas?: number }
+interface Row { section: string; name: string; unit: string; higherIsBetter: boolean; flops?: number; cells: Record<string, Cell | { skipped: string }>; ratio?: number; ratioTorch?: number; ratioBlas?: number; ratioEager?: number }
 const rows: Row[] = [];
 
 /**
@@ -90,14 +91,15 @@ function addRow(row: Row): void {
     c && 'median' in c && ours && 'median' in ours ? (row.higherIsBetter ? ours.median / c.median : c.median / ours.median) : undefined;
   row.ratioTorch = vs(row.cells.pytorch);
   row.ratioBlas = vs(row.cells[`openblas-${Math.min(2, availableParallelism())}t`]);
+  row.ratioEager = vs(row.cells['descent-eager']);
   rows.push(row);
   printRow(row);
 }
 
 // ---------------------------------------------------------------- columns
 
-const columns = ['descent', 'descent-1t', 'descent-own', 'descent-wasm', 'descent-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch', 'openblas-1t', 'openblas-2t'];
-// descent: the backend chosen at import (native when built) on all cores; descent-1t: the same on one thread;
+const columns = ['descent', 'descent-eager', 'descent-1t', 'descent-own', 'descent-wasm', 'descent-js', 'tfjs-cpu', 'tfjs-wasm', 'pytorch', 'openblas-1t', 'openblas-2t'];
+// descent: the backend chosen at import (native when built) on all cores; descent-eager: the same with\n// model.fastPath = false (every step eager, no capture; engine rows only); descent-1t: the same on one thread;
 // descent-own: native with its own kernels instead of the system BLAS (matmul rows); descent-wasm: the wasm
 // kernels with their default threads; descent-js: the TypeScript reference.
 const best = nativeBackend ? 'native' : wasmBackend ? 'wasm' : 'js';
@@ -127,7 +129,7 @@ let headerPrinted = false;
 function printRow(row: Row): void {
   const used = columns;
   if (!headerPrinted) {
-    console.log(['workload'.padEnd(44), 'unit'.padEnd(9), ...used.map((c) => c.padStart(24)), 'vs best TF.js'.padStart(14), 'vs PyTorch'.padStart(11), 'vs OpenBLAS'.padStart(12)].join(' '));
+    console.log(['workload'.padEnd(44), 'unit'.padEnd(9), ...used.map((c) => c.padStart(24)), 'vs best TF.js'.padStart(14), 'vs PyTorch'.padStart(11), 'vs OpenBLAS'.padStart(12), 'vs eager'.padStart(9)].join(' '));
     headerPrinted = true;
   }
   const cells = used.map((c) => {
@@ -137,7 +139,7 @@ function printRow(row: Row): void {
     return `${fmt(x.median)} (${fmt(x.min)}–${fmt(x.max)})`.padStart(24);
   });
   const x = (r?: number): string => (r === undefined ? '' : `${r.toFixed(2)}x`);
-  console.log([row.name.padEnd(44), row.unit.padEnd(9), ...cells, x(row.ratio).padStart(14), x(row.ratioTorch).padStart(11), x(row.ratioBlas).padStart(12)].join(' '));
+  console.log([row.name.padEnd(44), row.unit.padEnd(9), ...cells, x(row.ratio).padStart(14), x(row.ratioTorch).padStart(11), x(row.ratioBlas).padStart(12), x(row.ratioEager).padStart(9)].join(' '));
 }
 
 // ---------------------------------------------------------------- data
@@ -245,18 +247,41 @@ async function mlpSection(): Promise<void> {
   }
 }
 
-/** Models that took the autograd path before steps were captured (descent only: the point is the ratio to before). */
+/**
+ * The captured step against eager autograd (model.fastPath = false, the path these models took before steps were
+ * captured, and Keras's run_eagerly), in the same run: the chapter fit, the MLP, and the models that had no planned
+ * step (an L2 regularizer, a loss written with ops, a functional residual MLP). descent only.
+ */
 async function engineSection(): Promise<void> {
   const n = quick ? 2560 : 10000;
   const { x, y } = mlpData(n);
   const xt = tensor(x, [n, 784]), yt = tensor(y, [n, 10]);
-  for (const variant of ['l2', 'custom-loss'] as const) {
-    const label = variant === 'l2' ? 'L2 kernelRegularizer' : 'custom loss written with ops';
-    const row: Row = { section: 'engine', name: `MLP epoch of ${n}, ${label}`, unit: 'samples/s', higherIsBetter: true, flops: 3 * MLP_FLOPS_PER_SAMPLE * n, cells: {} };
-    useColumn('descent');
-    const model = mlpModel(variant);
-    const times = await timeRuns(() => model.fit(xt, yt, { epochs: 1, batchSize: 128, verbose: 0 }), quick ? 3 : 5, quick ? 10 : 30);
-    row.cells.descent = cell(toUnit(times, 'samples/s', n));
+  const chapter = chapterData();
+  const cx = tensor(chapter.x, [100, 8]), cy = tensor(chapter.y, [100, 1]);
+  const rows: { name: string; unit: 's' | 'samples/s'; build: () => Sequential | Model; fit: (m: Sequential | Model) => Promise<unknown>; reps: number }[] = [
+    { name: 'chapter fit: Adam, batch 10, 150 epochs', unit: 's', build: () => chapterModel('adam'), fit: (m) => m.fit(cx, cy, { epochs: 150, batchSize: 10, verbose: 0 }), reps: quick ? 5 : 15 },
+    ...(['plain', 'l2', 'custom-loss'] as const).map((variant) => ({
+      name: `MLP epoch of ${n}${variant === 'plain' ? '' : variant === 'l2' ? ', L2 kernelRegularizer' : ', custom loss with ops'}`,
+      unit: 'samples/s' as const,
+      build: () => mlpModel(variant),
+      fit: (m: Sequential | Model) => m.fit(xt, yt, { epochs: 1, batchSize: 128, verbose: 0 }),
+      reps: quick ? 3 : 5,
+    })),
+    { name: `functional residual MLP epoch of ${n}`, unit: 'samples/s', build: residualMlpModel, fit: (m) => m.fit(xt, yt, { epochs: 1, batchSize: 128, verbose: 0 }), reps: quick ? 3 : 5 },
+  ];
+  useColumn('descent');
+  for (const spec of rows) {
+    const row: Row = { section: 'engine', name: spec.name, unit: spec.unit, higherIsBetter: spec.unit !== 's', cells: {} };
+    for (const [col, fastPath] of [['descent', true], ['descent-eager', false]] as const) {
+      const times = await timeRuns(async () => {
+        const model = spec.build();
+        model.fastPath = fastPath;
+        const t = performance.now();
+        await spec.fit(model);
+        return (performance.now() - t) / 1000;
+      }, spec.reps, quick ? 5 : 10);
+      row.cells[col] = cell(spec.unit === 's' ? times : toUnit(times, 'samples/s', n));
+    }
     addRow(row);
   }
 }

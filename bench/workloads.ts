@@ -1,7 +1,7 @@
 // The benchmark's workloads, shared by bench/run.ts (timing) and bench/profile.ts (profiling), so a profile
 // looks at exactly what the bench measures.
 
-import { Sequential, Dense, Adam, SGD, setSeed, Rng, ops, l2, type Tensor } from '../src/index.js';
+import { Sequential, Model, Input, Add, Dense, Adam, SGD, setSeed, Rng, ops, l2, type Tensor, type SymbolicTensor } from '../src/index.js';
 
 export function randn(rng: Rng, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -57,5 +57,17 @@ export function mlpModel(variant: 'plain' | 'l2' | 'custom-loss' = 'plain'): Seq
   model.add(new Dense(128, { activation: 'relu', kernelRegularizer }));
   model.add(new Dense(10, { activation: 'softmax', kernelRegularizer }));
   model.compile({ loss: variant === 'custom-loss' ? opsCrossentropy : 'categorical_crossentropy', optimizer: new Adam({ learningRate: 0.001 }) });
+  return model;
+}
+
+/** A functional residual MLP: 784 → Dense 256 relu → (+ Dense 256 relu of it) → Dense 128 relu → Dense 10 softmax. */
+export function residualMlpModel(): Model {
+  setSeed(1);
+  const x = Input({ shape: [784] });
+  const h = new Dense(256, { activation: 'relu' }).apply(x) as SymbolicTensor;
+  const r = new Add().apply([h, new Dense(256, { activation: 'relu' }).apply(h) as SymbolicTensor]) as SymbolicTensor;
+  const y = new Dense(10, { activation: 'softmax' }).apply(new Dense(128, { activation: 'relu' }).apply(r) as SymbolicTensor) as SymbolicTensor;
+  const model = new Model({ inputs: x, outputs: y });
+  model.compile({ loss: 'categorical_crossentropy', optimizer: new Adam({ learningRate: 0.001 }) });
   return model;
 }

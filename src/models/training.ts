@@ -34,6 +34,8 @@ export interface TrainableModel extends CallbackModel {
   /** Output shapes, batch dimension first (null when unknown). */
   readonly outputShapes: SymbolicShape[];
   readonly trainableWeights: Variable[];
+  /** Every weight (trainable or not). */
+  readonly weights: Variable[];
   /** Regularization penalties of the last forward pass, as scalar tensors. */
   readonly losses: Tensor[];
   /** Whether the input shape is known (a batch source needs it). */
@@ -310,6 +312,10 @@ export function lossAndPredictions(model: TrainableModel, xs: Tensor[], ys: Tens
 interface Captures {
   graph: object;
   compiled: Compiled | null;
+  /** Every weight of the model and whether it was trainable (requiresGrad) when captured. */
+  all: Variable[];
+  flags: boolean[];
+  /** The trainable weights the train step differentiates. */
   weights: Variable[];
   train?: CapturedStep;
   test?: CapturedStep;
@@ -321,10 +327,11 @@ const captures = new WeakMap<TrainableModel, Captures>();
 function capturesOf(model: TrainableModel): Captures | null {
   if (!model.fastPath) return null;
   const c = captures.get(model);
-  const weights = model.trainableWeights;
-  // Freezing, unfreezing, adding a layer or recompiling changes what the step records: capture it again.
-  if (c && c.graph === model.graphKey && c.compiled === model.compiled && c.weights.length === weights.length && c.weights.every((v, i) => v === weights[i])) return c;
-  const fresh: Captures = { graph: model.graphKey, compiled: model.compiled, weights };
+  // Rewiring (a layer added), recompiling, freezing or unfreezing (a weight's requiresGrad flips) changes what the
+  // step records: capture it again. Checked without allocating, since this runs every step.
+  if (c && c.graph === model.graphKey && c.compiled === model.compiled && c.all.every((v, i) => v.requiresGrad === c.flags[i])) return c;
+  const all = model.weights;
+  const fresh: Captures = { graph: model.graphKey, compiled: model.compiled, all, flags: all.map((v) => v.requiresGrad), weights: model.trainableWeights };
   captures.set(model, fresh);
   return fresh;
 }

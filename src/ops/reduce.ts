@@ -32,11 +32,19 @@ function planReduce([shape]: readonly (readonly number[])[], { axis, keepDims }:
 
 /** gx[i] = g[map[i]]·w (the adjoint of a sum, scaled). */
 function spread(p: ReducePlan, g: Buf, gx: Buf, w = 1): void {
+  if (p.outSize === 1) return void gx.fill(g[0] * w);
   const map = p.map;
   for (let i = 0; i < map.length; i++) gx[i] = g[map[i]] * w;
 }
 
 function sumForward(p: ReducePlan, x: Buf, y: Buf): void {
+  if (p.outSize === 1) {
+    // Everything into one value (a loss, a penalty): accumulate in a local, not through the map.
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i];
+    y[0] = s;
+    return;
+  }
   y.fill(0);
   const map = p.map;
   for (let i = 0; i < map.length; i++) y[map[i]] += x[i];

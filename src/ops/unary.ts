@@ -33,12 +33,14 @@ export function unaryRule(f: F, df: DF, loops?: UnaryLoops): Rule<{ a?: number; 
     forward: loops
       ? (_p, [x], y) => loops.forward(x, y, y.length)
       : (p, [x], y) => {
-          for (let i = 0; i < y.length; i++) y[i] = f(x[i], p.a, p.b);
+          const a = p.a, b = p.b;
+          for (let i = 0; i < y.length; i++) y[i] = f(x[i], a, b);
         },
     backward: loops
       ? (_p, [x], y, g, [gx]) => loops.backward(x, y, g, gx!, y.length)
       : (p, [x], y, g, [gx]) => {
-          for (let i = 0; i < y.length; i++) gx![i] = g[i] * df(x[i], y[i], p.a, p.b);
+          const a = p.a, b = p.b, out = gx!;
+          for (let i = 0; i < y.length; i++) out[i] = g[i] * df(x[i], y[i], a, b);
         },
   };
 }
