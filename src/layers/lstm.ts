@@ -5,7 +5,7 @@
 // Weights kernel [features, 4·units], recurrent_kernel [units, 4·units], bias [4·units]; unitForgetBias (default true)
 // starts the forget block of the bias at 1 (Jozefowicz et al. 2015). States [h, c].
 
-import { Tensor as TensorClass, type Tensor } from '../tensor/tensor.js';
+import { Tensor as TensorClass, zeros, type Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { registerLayer } from './layer.js';
 import { RNN, gateActivation, type GatedArgs } from './rnn.js';
@@ -54,13 +54,33 @@ export class LSTM extends RNN {
     this.unitForgetBias = options.unitForgetBias ?? true;
   }
 
+  /** Sigmoid gates and tanh: the fused step, which carries [c | o] in place of c (see packStates). */
+  private get fused(): boolean {
+    return this.activationName === 'tanh' && this.recurrentActivationName === 'sigmoid';
+  }
+
+  protected override packStates([h, c]: Tensor[]): Tensor[] {
+    return this.fused ? [h, ops.concat([c, zeros(c.shape)], 1)] : [h, c];
+  }
+
+  protected override unpackStates([h, y]: Tensor[]): Tensor[] {
+    return this.fused ? [h, ops.slice(y, [0, 0], [y.shape[0], this.units])] : [h, y];
+  }
+
   protected override biasInit(): Initializer {
     return this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, this.units) : this.biasInitializer;
   }
 
   protected step(xw: Tensor, [h, c]: readonly Tensor[], recurrentMask: Tensor | null) {
     const hp = recurrentMask ? ops.mul(h, recurrentMask) : h;
-    const z = ops.add(xw, ops.matmul(hp, this.recurrentKernel!));
+    const hu = ops.matmul(hp, this.recurrentKernel!);
+    if (this.fused) {
+      // Keras's default activations: the gate arithmetic as two ops (src/ops/recurrent.ts), the formulas below.
+      const y = ops.lstmCell(xw, hu, c);
+      const hNext = ops.lstmHidden(y);
+      return { h: hNext, states: [hNext, y] };
+    }
+    const z = ops.add(xw, hu);
     const [zi, zf, zc, zo] = ops.split(z, 4, 1);
     const i = this.recurrentActivation(zi), f = this.recurrentActivation(zf), o = this.recurrentActivation(zo);
     const cNext = ops.add(ops.mul(f, c), ops.mul(i, this.activation(zc)));

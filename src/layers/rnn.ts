@@ -170,6 +170,14 @@ export abstract class RNN extends Layer {
    */
   protected abstract step(xw: Tensor, states: readonly Tensor[], recurrentMask: Tensor | null): { h: Tensor; states: Tensor[] };
 
+  /** The states as the steps carry them (LSTM's fused step carries [c | o] for c), and back. */
+  protected packStates(states: Tensor[]): Tensor[] {
+    return states;
+  }
+  protected unpackStates(states: Tensor[]): Tensor[] {
+    return states;
+  }
+
   /** Called once per call before the time loop (per-sequence slices of the weights). */
   protected beginSequence(): void {}
 
@@ -199,6 +207,7 @@ export abstract class RNN extends Layer {
     xw = ops.reshape(xw, [B, T, G]);
 
     this.beginSequence();
+    states = this.packStates(states);
     const outputs: Tensor[] = [];
     let out: Tensor = zeros([B, U]);
     for (let k = 0; k < T; k++) {
@@ -216,6 +225,7 @@ export abstract class RNN extends Layer {
       }
       if (this.returnSequences) outputs.push(out);
     }
+    states = this.unpackStates(states);
     if (this.stateful) this.states!.forEach((s, i) => ops.assign(s, states[i]));
     let output = this.returnSequences ? ops.stack(outputs, 1) : out;
     if (this.activityRegularizer) this.activityLosses.push(this.activityRegularizer.penalty(output));

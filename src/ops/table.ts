@@ -12,6 +12,7 @@ import { convRules } from './conv.js';
 import { poolRules } from './pool.js';
 import { normRules } from './norm.js';
 import { stateRules } from './state.js';
+import { recurrentRules } from './recurrent.js';
 import type { Rule } from './rule.js';
 
 export type OpName =
@@ -25,6 +26,7 @@ export type OpName =
   | keyof typeof convRules
   | keyof typeof poolRules
   | keyof typeof normRules
-  | keyof typeof stateRules;
+  | keyof typeof stateRules
+  | keyof typeof recurrentRules;
 
-export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules, ...convRules, ...poolRules, ...normRules, ...stateRules };
+export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules, ...convRules, ...poolRules, ...normRules, ...stateRules, ...recurrentRules };
