@@ -27,7 +27,10 @@ function planReduce([shape]: readonly (readonly number[])[], { axis, keepDims }:
   const outShape = keepDims ? keptShape : shape.filter((_, i) => !axes.includes(i));
   const strides = stridesOf(keptShape).map((s, d) => (keptShape[d] === 1 ? 0 : s));
   const count = axes.reduce((c, a) => c * shape[a], 1);
-  return { shape: outShape, axes, map: stridedIndex(shape, strides), count, outSize: sizeOf(outShape), m: null, s: null };
+  const outSize = sizeOf(outShape);
+  // Reducing everything, every element maps to output 0: no strided walk needed.
+  const map = outSize === 1 ? new Int32Array(sizeOf(shape)) : stridedIndex(shape, strides);
+  return { shape: outShape, axes, map, count, outSize, m: null, s: null };
 }
 
 /** gx[i] = g[map[i]]·w (the adjoint of a sum, scaled). */

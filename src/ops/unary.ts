@@ -62,6 +62,10 @@ const tanhLoops: UnaryLoops = {
   forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); },
   backward: (_x, y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * (1 - y[i] * y[i]); },
 };
+const squareLoops: UnaryLoops = {
+  forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = x[i] * x[i]; },
+  backward: (x, _y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * (2 * x[i]); },
+};
 const expLoops: UnaryLoops = {
   forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.exp(x[i]); },
   backward: (_x, y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * y[i]; },
@@ -89,7 +93,7 @@ export const unaryRules = {
   exp: unaryRule(Math.exp, (_x, y) => y, expLoops),
   log: unaryRule(Math.log, (v) => 1 / v),
   sqrt: unaryRule(Math.sqrt, (_x, y) => 0.5 / y),
-  square: unaryRule((v) => v * v, (v) => 2 * v),
+  square: unaryRule((v) => v * v, (v) => 2 * v, squareLoops),
   abs: unaryRule(Math.abs, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
   sign: unaryRule(Math.sign, () => 0),
   neg: unaryRule((v) => -v, () => -1),

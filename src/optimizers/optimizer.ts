@@ -203,25 +203,36 @@ export abstract class Optimizer {
     return true;
   }
 
+  /** The last pairs validated (a captured step passes the same list of the same buffers every step). */
+  private lastPairs: { list: ReadonlyArray<readonly [GradientLike | null | undefined, Tensor]>; flat: unknown[]; grads: Float32Array[]; vars: Tensor[] } | null = null;
+
   /** Apply one update to each variable from its gradient (null gradients are skipped, as Keras). */
   applyGradients(gradsAndVars: ReadonlyArray<readonly [GradientLike | null | undefined, Tensor]>): void {
     const cls = this.className;
     if (!Array.isArray(gradsAndVars)) throw new Error(`${cls}.applyGradients expects an array of [gradient, variable] pairs.`);
-    // Validate everything before any state changes.
+    // Validate everything before any state changes (once for a list passed again unchanged, as a captured step does).
     const lr = this.learningRateAt(this.iterations);
-    const grads: Float32Array[] = [];
-    const vars: Tensor[] = [];
-    const seen = new Set<Tensor>();
-    gradsAndVars.forEach((pair, i) => {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`${cls}.applyGradients: entry ${i} must be a [gradient, variable] pair.`);
-      const [g, v] = pair;
-      if (!(v instanceof Tensor)) throw new Error(`${cls}.applyGradients: entry ${i} has no variable (got ${typeof v}); expected a Variable.`);
-      if (seen.has(v)) throw new Error(`${cls}.applyGradients: variable '${varName(v, i)}' appears twice.`);
-      seen.add(v);
-      if (g === null || g === undefined) return;
-      grads.push(gradientData(cls, g, v, i));
-      vars.push(v);
-    });
+    let grads: Float32Array[] = [];
+    let vars: Tensor[] = [];
+    const last = this.lastPairs;
+    if (last && last.list === gradsAndVars && last.flat.length === 2 * gradsAndVars.length && gradsAndVars.every((pair, i) => pair[0] === last.flat[2 * i] && pair[1] === last.flat[2 * i + 1])) {
+      ({ grads, vars } = last);
+    } else {
+      const seen = new Set<Tensor>();
+      gradsAndVars.forEach((pair, i) => {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`${cls}.applyGradients: entry ${i} must be a [gradient, variable] pair.`);
+        const [g, v] = pair;
+        if (!(v instanceof Tensor)) throw new Error(`${cls}.applyGradients: entry ${i} has no variable (got ${typeof v}); expected a Variable.`);
+        if (seen.has(v)) throw new Error(`${cls}.applyGradients: variable '${varName(v, i)}' appears twice.`);
+        seen.add(v);
+        if (g === null || g === undefined) return;
+        grads.push(gradientData(cls, g, v, i));
+        vars.push(v);
+      });
+      // Only buffers keep their identity from step to step; nested arrays are converted anew each call.
+      const reusable = gradsAndVars.every(([g]) => g === null || g === undefined || g instanceof Float32Array || g instanceof Tensor);
+      this.lastPairs = reusable ? { list: gradsAndVars, flat: gradsAndVars.flatMap((pair) => [pair[0], pair[1]]), grads, vars } : null;
+    }
     if (vars.length === 0) throw new Error(`${cls}.applyGradients: no gradients provided for any variable.`);
     const specs = (this.specs ??= this.slotSpecs());
     const newVars = vars.filter((v) => !this.state.has(v));
