@@ -77,6 +77,16 @@ async function main(): Promise<void> {
   const reps = quick ? 2 : 3;
   const [ours, oursCpu] = await epochs(() => model.fit(xt, yt, { epochs: 1, batchSize: BATCH, verbose: 0 }), samples, reps);
   const wall: Cells = { descent: ours }, cpuCells: Cells = { descent: oursCpu };
+  // The recurrent products are small (32×64 · 64×256): a threaded BLAS pays more in hand-offs than it gains,
+  // worst on a loaded machine. The same model with the native backend's GEMM on one thread:
+  const be = getBackend() as ReturnType<typeof getBackend> & { configure?: (c: { threads?: number }) => void; info?: () => { threads: number } };
+  let single: [number, number] | null = null;
+  if (be.name === 'native' && be.configure && be.info) {
+    const threads = be.info().threads;
+    be.configure({ threads: 1 });
+    single = await epochs(() => model.fit(xt, yt, { epochs: 1, batchSize: BATCH, verbose: 0 }), samples, reps);
+    be.configure({ threads });
+  }
   for (const backend of ['cpu', 'wasm'] as const) {
     await tf.setBackend(backend);
     const tm = tf.sequential({ layers: [tf.layers.lstm({ units: U, recurrentActivation: 'sigmoid', inputShape: [T, D] }), tf.layers.dense({ units: 1 })] });
@@ -92,6 +102,10 @@ async function main(): Promise<void> {
   if (pt?.epoch_cpu) cpuCells.pytorch = samples / median(pt.epoch_cpu);
   print(`LSTM(${U}) x ${T} steps, batch ${BATCH}, Adam, training`, 'samples/s', wall);
   print('same, samples per CPU-second (all threads)', 'samples/s', cpuCells);
+  if (single) {
+    print('same, native GEMM on one thread', 'samples/s', { descent: single[0], 'tfjs-cpu': wall['tfjs-cpu'], 'tfjs-wasm': wall['tfjs-wasm'], ...(wall.pytorch ? { pytorch: wall.pytorch } : {}) });
+    print('same, one thread, samples per CPU-second', 'samples/s', { descent: single[1], 'tfjs-cpu': cpuCells['tfjs-cpu'], 'tfjs-wasm': cpuCells['tfjs-wasm'], ...(cpuCells.pytorch ? { pytorch: cpuCells.pytorch } : {}) });
+  }
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, JSON.stringify({ date: new Date().toISOString(), quick, samples, backend: getBackend().name, load: loadavg(), tfjs: tf.version.tfjs, rows }, null, 2) + '\n');
   console.log(`wrote ${outPath}`);

@@ -70,6 +70,17 @@ export class Embedding extends Layer {
     return [...inputShape, this.outputDim];
   }
 
+  /** Data fed to fit/evaluate/predict: every id an integer in [0, inputDim), else an error naming the id and the row. */
+  override checkInputData(x: Tensor, what: string): void {
+    const row = x.rank > 1 ? x.size / x.shape[0] : 1;
+    for (let i = 0; i < x.size; i++) {
+      const v = x.data[i];
+      if (!(v >= 0 && v < this.inputDimension && v === Math.floor(v))) {
+        throw new Error(`${what}: token id ${v} in row ${Math.floor(i / row)} (position ${i % row}) is outside [0, ${this.inputDimension}) for Embedding '${this.name}' (inputDim ${this.inputDimension}).`);
+      }
+    }
+  }
+
   /** Throws, naming the id and the row, on an id outside [0, inputDim) (checked on every step, replays included). */
   call(input: Tensor): Tensor {
     const out = ops.gather(this.embeddings!, input, 0, 0, `Embedding '${this.name}' (inputDim ${this.inputDimension}): token id`);

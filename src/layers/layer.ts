@@ -181,6 +181,12 @@ export abstract class Layer {
     this.built = true;
   }
 
+  /**
+   * Optional check of data fed straight into this layer, run on the whole of x before fit, evaluate or predict
+   * change anything (so a message can name the data's own row); Embedding checks its ids this way.
+   */
+  checkInputData?(x: Tensor, what: string): void;
+
   /** Output shape for an input shape (batch dimension included); a list of shapes for several outputs. */
   computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
     return inputShape;

@@ -149,8 +149,11 @@ test('bad input: token ids out of range (id and row named), ragged sequences, mi
   const model = new Sequential([new Embedding({ inputDim: 10, outputDim: 4, inputShape: [3] }), new LSTM(2), new Dense(1)]);
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   const before = model.getWeights().map((w) => w.data.slice());
-  await assert.rejects(() => model.fit(tensor([[1, 2, 3], [4, 12, 5]]), tensor([[0], [1]]), { verbose: 0, shuffle: false }), /token id 12 in row 1 \(position 1\) .* outside \[0, 10\)/);
-  await assert.rejects(() => model.fit(tensor([[1, 2, 3], [4, -1, 5]]), tensor([[0], [1]]), { verbose: 0, shuffle: false }), /token id -1 in row 1/);
+  // Checked on the whole data first, so the row is the data's own row (shuffling or not).
+  const rows = tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9], [4, 12, 5]]);
+  await assert.rejects(() => model.fit(rows, tensor([[0], [1], [0], [1]]), { verbose: 0 }), /x: token id 12 in row 3 \(position 1\) is outside \[0, 10\) for Embedding/);
+  await assert.rejects(() => model.fit(tensor([[1, 2, 3], [4, -1, 5]]), tensor([[0], [1]]), { verbose: 0 }), /token id -1 in row 1/);
+  assert.throws(() => model.predict(tensor([[1, 2, 3.5]])), /token id 3.5 in row 0 \(position 2\)/);
   model.getWeights().forEach((w, i) => assert.deepEqual(w.data, before[i]));
   assert.throws(() => tensor([[1, 2, 3], [4, 5]]), /Ragged array: index \[1\] has 2 entries, expected 3/);
   assert.throws(() => withMask(randomTensor(rng, [2, 4, 3]), tensor([[1, 1, 1], [1, 1, 1]])), /mask of shape \[2, 3\] does not match a sequence of shape \[2, 4, 3\]/);
@@ -172,6 +175,9 @@ test('captured steps: a replayed step checks token ids and carries stateful stat
   await model.fit(tensor([[1, 2, 0, 0], [3, 4, 5, 0]]), y, { epochs: 2, verbose: 0, shuffle: false }); // captured, then replayed
   const before = model.getWeights().map((w) => w.data.slice());
   await assert.rejects(() => model.fit(tensor([[1, 2, 0, 0], [3, 9, 5, 0]]), y, { verbose: 0, shuffle: false }), /token id 9 in row 1 \(position 1\)/);
+  // A replayed step checks too (here called with the model's step directly, past fit's data check).
+  const step = (model as unknown as { layers: { apply(x: Tensor): Tensor }[] }).layers[0];
+  assert.throws(() => noGrad(() => step.apply(tensor([[1, 2, 0, 0], [3, 9, 5, 0]]))), /Embedding '.*' \(inputDim 6\): token id 9 in row 1 \(position 1\)/);
   model.getWeights().forEach((w, i) => assert.deepEqual(w.data, before[i]));
 
   const stateful = new Sequential([new LSTM(3, { stateful: true, batchInputShape: [2, 3, 2] }), new Dense(1)]);
