@@ -4,6 +4,7 @@
 //       C[m×n] (+)= op(A)·op(B) on Float32Arrays in place, offsets and leading dimensions in elements.
 //   adam(w, g, m, v, c1, c2, alpha, eps)      the fused Adam update (same rule as asm/elementwise.ts)
 //   im2col(x, col, geometry), col2im(col, x, geometry)   convolution's lowering to GEMM (channels last)
+//   maxPool(x, y, argmax, geometry)          max pooling with the flat input index of each maximum
 //   info()                                    { isa, features, threads, blas, blasPath, ... }
 //   configure({ threads, isa, blas })         for DESCENT_THREADS and the tests
 // GEMM: a system OpenBLAS or BLIS when dlopen finds one (a tuned, maintained micro-kernel for every CPU), else
@@ -372,8 +373,14 @@ typedef struct {
   int D, H, W, OD, OH, OW, KD, KH, KW, sd, sh, sw, dd, dh, dw, pd, ph, pw, cin, groups, n0, n1, grp;
 } conv_t;
 
+// A kernel row (KW taps of all Cin channels) inside the image is one run of KW·Cin consecutive values when there is
+// one group and no dilation along W: copied (or added back) in one loop. Short runs (Cin = 1) stay inline loops,
+// not memcpy calls (hence the attribute: GCC would turn the loops back into calls).
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 static void lower(const conv_t *q, float *x, float *col, int adjoint) {
   const int cg = q->cin / q->groups, c0 = q->grp * cg;
+  const int contiguous = q->groups == 1 && q->dw == 1;
+  const long run = (long)q->KW * q->cin;
   float *cp = col;
   for (int n = q->n0; n < q->n1; n++)
     for (int od = 0; od < q->OD; od++)
@@ -385,15 +392,27 @@ static void lower(const conv_t *q, float *x, float *col, int adjoint) {
               int ih = oh * q->sh - q->ph + kh * q->dh;
               int row_ok = id >= 0 && id < q->D && ih >= 0 && ih < q->H;
               long base = (((long)n * q->D + id) * q->H + ih) * q->W;
+              int iw0 = ow * q->sw - q->pw;
+              if (row_ok && contiguous && iw0 >= 0 && iw0 + q->KW <= q->W) {
+                float *px = x + (base + iw0) * q->cin;
+                if (adjoint)
+                  for (long c = 0; c < run; c++) px[c] += cp[c];
+                else
+                  for (long c = 0; c < run; c++) cp[c] = px[c];
+                cp += run;
+                continue;
+              }
               for (int kw = 0; kw < q->KW; kw++, cp += cg) {
-                int iw = ow * q->sw - q->pw + kw * q->dw;
+                int iw = iw0 + kw * q->dw;
                 int ok = row_ok && iw >= 0 && iw < q->W;
                 float *px = x + (base + iw) * q->cin + c0;
                 if (adjoint) {
                   if (ok)
                     for (int c = 0; c < cg; c++) px[c] += cp[c];
-                } else if (ok) memcpy(cp, px, sizeof(float) * cg);
-                else memset(cp, 0, sizeof(float) * cg);
+                } else if (ok)
+                  for (int c = 0; c < cg; c++) cp[c] = px[c];
+                else
+                  for (int c = 0; c < cg; c++) cp[c] = 0;
               }
             }
           }
@@ -625,6 +644,8 @@ static napi_value js_configure(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_max_pool(napi_env env, napi_callback_info info);  // conv helper's section below
+
 static napi_value init(napi_env env, napi_value exports) {
   if (!isa) {
     for (int i = NISA - 1; i >= 0; i--)
@@ -638,6 +659,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"adam", NULL, js_adam, NULL, NULL, NULL, napi_default, NULL},
       {"im2col", NULL, js_im2col, NULL, NULL, NULL, napi_default, NULL},
       {"col2im", NULL, js_col2im, NULL, NULL, NULL, napi_default, NULL},
+      {"maxPool", NULL, js_max_pool, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
       {"configure", NULL, js_configure, NULL, NULL, NULL, napi_default, NULL},
   };
@@ -646,3 +668,72 @@ static napi_value init(napi_env env, napi_value exports) {
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+
+// ================================================================== pooling kernels (the conv helper's section)
+// maxPool(x, y, argmax, geometry): geometry laid out as conv_t (cin = channels, kernel = pool size, n0..n1 = the
+// batch, groups 1). y gets each window's maximum over its real inputs, argmax the flat index into x of the first
+// maximum; a NaN wins and stays (NaN propagates, as in TensorFlow). Branch-free over the channel row, so the
+// comparisons of random data cost no mispredictions and the loop vectorizes (as src/backend/pool.ts, the oracle).
+static void max_pool(const conv_t *q, const float *x, float *y, int32_t *am) {
+  const long C = q->cin;
+  long o = 0;
+  for (int n = q->n0; n < q->n1; n++)
+    for (int od = 0; od < q->OD; od++)
+      for (int oh = 0; oh < q->OH; oh++)
+        for (int ow = 0; ow < q->OW; ow++, o += C) {
+          float *yo = y + o;
+          int32_t *ao = am + o;
+          int first = 1;
+          for (int kd = 0; kd < q->KD; kd++) {
+            int id = od * q->sd - q->pd + kd * q->dd;
+            if (id < 0 || id >= q->D) continue;
+            for (int kh = 0; kh < q->KH; kh++) {
+              int ih = oh * q->sh - q->ph + kh * q->dh;
+              if (ih < 0 || ih >= q->H) continue;
+              for (int kw = 0; kw < q->KW; kw++) {
+                int iw = ow * q->sw - q->pw + kw * q->dw;
+                if (iw < 0 || iw >= q->W) continue;
+                long i = ((((long)n * q->D + id) * q->H + ih) * q->W + iw) * C;
+                const float *px = x + i;
+                if (first) {
+                  for (long c = 0; c < C; c++) yo[c] = px[c], ao[c] = (int32_t)(i + c);
+                  first = 0;
+                  continue;
+                }
+                for (long c = 0; c < C; c++) {
+                  float v = px[c], b = yo[c];
+                  int take = (v > b) | ((v != v) & (b == b));
+                  yo[c] = take ? v : b;
+                  ao[c] = take ? (int32_t)(i + c) : ao[c];
+                }
+              }
+            }
+          }
+        }
+}
+
+static napi_value js_max_pool(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value v[4];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  float *x, *y;
+  size_t lx, ly, la, lq;
+  napi_typedarray_type type;
+  void *ap, *qp;
+  napi_value ab;
+  size_t off;
+  if (argc < 4 || !get_f32(env, v[0], &x, &lx, "x") || !get_f32(env, v[1], &y, &ly, "y")) return NULL;
+  if (napi_get_typedarray_info(env, v[2], &type, &la, &ap, &ab, &off) != napi_ok || type != napi_int32_array)
+    return napi_throw_type_error(env, NULL, "descent native: maxPool argmax must be an Int32Array"), NULL;
+  if (napi_get_typedarray_info(env, v[3], &type, &lq, &qp, &ab, &off) != napi_ok || type != napi_int32_array ||
+      lq * sizeof(int) < sizeof(conv_t))
+    return napi_throw_type_error(env, NULL, "descent native: maxPool geometry must be an Int32Array of 23 values"), NULL;
+  conv_t q;
+  memcpy(&q, qp, sizeof q);
+  long out = (long)(q.n1 - q.n0) * q.OD * q.OH * q.OW * q.cin;
+  if (q.n0 != 0 || q.n1 < 0 || q.cin < 1 || (long)q.n1 * q.D * q.H * q.W * q.cin > (long)lx || out > (long)ly ||
+      out > (long)la || (long)lx > 0x7fffffffL)
+    return napi_throw_range_error(env, NULL, "descent native: maxPool operands out of bounds"), NULL;
+  max_pool(&q, x, y, ap);
+  return NULL;
+}

@@ -44,6 +44,7 @@ interface Addon {
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void;
   im2col(x: Float32Array, col: Float32Array, geometry: Int32Array): void;
   col2im(col: Float32Array, x: Float32Array, geometry: Int32Array): void;
+  maxPool(x: Float32Array, y: Float32Array, argmax: Int32Array, geometry: Int32Array): void;
   info(): NativeInfo;
   configure(config: NativeConfig): void;
 }
@@ -139,6 +140,12 @@ export function createNativeBackend(options: { addonPath?: string; threads?: num
     }
   }
 
+  // Max pooling in C: the comparisons are branch-free there (random data mispredicts the TypeScript loop's branch).
+  function maxPoolForward(g: ConvGeometry, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
+    geo.set([...g.inSize, ...g.outSize, ...g.kernel, ...g.strides, ...g.dilations, ...g.padBefore, g.inChannels, 1, 0, g.batch, 0]);
+    addon.maxPool(x, y, argmax, geo);
+  }
+
   return {
     name: 'native',
     matmul,
@@ -146,6 +153,7 @@ export function createNativeBackend(options: { addonPath?: string; threads?: num
     convForward,
     convBackpropInput,
     convBackpropFilter,
+    maxPoolForward,
     gemm: (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate = false) =>
       addon.gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate),
     info: () => addon.info(),
