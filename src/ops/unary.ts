@@ -3,6 +3,7 @@
 import { Tensor, tensor, type TensorLike } from '../tensor/tensor.js';
 import { run } from '../autograd/tape.js';
 import type { Planned, Rule } from './rule.js';
+import { elementwise } from '../backend/backend.js';
 
 export function asTensor(x: TensorLike): Tensor {
   return x instanceof Tensor ? x : tensor(x);
@@ -45,9 +46,10 @@ export function unaryRule(f: F, df: DF, loops?: UnaryLoops): Rule<{ a?: number; 
   };
 }
 
+// relu's loops are backend kernels (jsBackend's are the TypeScript definition): vectorized, branch-free natively.
 const reluLoops: UnaryLoops = {
-  forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0; },
-  backward: (x, _y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = x[i] > 0 ? g[i] : g[i] * 0; }, // g·0 keeps NaN as the generic rule
+  forward: (x, y, n) => elementwise(n).relu!(x, y),
+  backward: (x, _y, g, gx, n) => elementwise(n).reluGrad!(x, g, gx),
 };
 const sigmoidLoops: UnaryLoops = {
   forward: (x, y, n) => {
