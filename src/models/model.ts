@@ -220,6 +220,8 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
         const first = this.nodes.find((n) => n.inputs.includes(t))?.layer ?? t.sourceLayer;
         throw new Error(`${what[i]} has shape ${formatShape(x.shape)} but model '${this.name}' expects inputs of shape ${want} (${this.inputs.length > 1 ? `input '${t.sourceLayer.name}', ` : ''}first layer '${first.name}').`);
       }
+      // Layers fed straight from this input check its values (Embedding: ids in range), naming the data's rows.
+      for (const n of this.nodes) if (n.inputs.includes(t)) n.layer.checkInputData?.(x, what[i]);
     });
   }
 
