@@ -1,6 +1,7 @@
 // Single-precision GEMM for WebAssembly SIMD128 (AssemblyScript):  C[m×n] (+)= op(A)[m×k] · op(B)[k×n].
 // Goto/BLIS structure: B is packed into KC×NC blocks of NR-wide column panels, A into MC×KC blocks of MR-high
-// row panels, and a register-tiled MR×NR micro-kernel does rank-1 updates with f32x4 mul + add (no FMA in SIMD128).
+// row panels, and a register-tiled MR×NR micro-kernel does rank-1 updates with f32x4 mul + add (no FMA in SIMD128;
+// build/descent-relaxed.wasm uses relaxed SIMD's fused multiply-add where the engine supports it).
 // Transposes are folded into the packing, so the three forms A·B, Aᵀ·B, A·Bᵀ share one kernel.
 // All pointers are byte offsets into linear memory, chosen by the JS host; this module allocates nothing.
 
@@ -113,7 +114,15 @@ function packB(b: usize, ldb: i32, transB: i32, p0: i32, j0: i32, kc: i32, nc: i
   }
 }
 
-// MR×NR = 4×8 tile held in eight f32x4 registers; one k step = 2 vector loads of B, 4 splat loads of A, 8 mul, 8 add.
+// a·b + c: one fused multiply-add in the relaxed-SIMD build (descent-relaxed.wasm, where the engine has it), else
+// a multiply and an add (SIMD128 has no FMA). The flag is a compile-time constant, so each build has one form.
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+// MR×NR = 4×8 tile held in eight f32x4 registers; one k step = 2 vector loads of B, 4 splat loads of A, 8 mul, 8 add
+// (8 fused multiply-adds in the relaxed build).
 // c is a byte pointer, ldc in bytes. accumulate: add the tile to what is at c instead of overwriting.
 function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -125,17 +134,17 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: 
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     pa += 16;
     pb += 32;
   }

@@ -3,10 +3,12 @@
 // the MLP 784-256-128-10 epoch, predict 10000x784, raw matmul GFLOP/s (square 128..2048 and the MLP's shapes).
 // Prints medians over repeats with min–max and the ratio to the best TF.js backend; writes bench/results/latest.json.
 // The engine rows: MLP epochs that took the autograd path before training steps were captured (L2, custom loss).
-// Flags: --quick (fewer sizes and repeats), --only=fit,mlp,predict,engine,matmul (sections), --descent-only, --out=path.json.
+// Flags: --quick (fewer sizes and repeats), --only=fit,mlp,predict,engine,matmul (sections), --descent-only,
+// --out=path.json, --baseline=path.json (an earlier run, default bench/results/baseline.json: the "no slower"
+// targets compare with it).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, availableParallelism } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -439,8 +441,44 @@ async function main(): Promise<void> {
   writeAtomic(outPath, JSON.stringify(result, null, 2) + '\n');
   const st = wasmBackend?.stats();
   if (st) console.log(`\nthreads: ${st.parallel} products split, main thread ran ${st.mainChunks} of ${st.chunks} chunks, ${st.serialFallbacks} serial fallbacks`);
+  printTargets();
   console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; wrote ${outPath}`);
   wasmBackend?.terminate();
+}
+
+// ---------------------------------------------------------------- targets (issue 17), from this one run
+
+/**
+ * The speed targets as ratios of this run's medians: GEMM against OpenBLAS on two threads (512–2048), predict and
+ * the MLP epoch against tuned PyTorch, and the chapter fit and the wasm column against a baseline run (no slower).
+ */
+function printTargets(): void {
+  const med = (r: Row | undefined, col: string): number | undefined => {
+    const c = r?.cells[col];
+    return c && 'median' in c ? c.median : undefined;
+  };
+  const ratio = (a?: number, b?: number, higher = true): string => (a === undefined || b === undefined ? 'n/a' : `${(higher ? a / b : b / a).toFixed(2)}x`);
+  const blasCol = `openblas-${Math.min(2, availableParallelism())}t`;
+  const lines: string[] = [];
+  const gemm = rows.filter((r) => /^matmul (512|1024|2048)x/.test(r.name));
+  if (gemm.length) {
+    lines.push(`GEMM ≥ 0.5x OpenBLAS ${blasCol} (512–2048): ` + gemm.map((r) => `${r.name.split('x')[0].slice(7)}: descent ${ratio(med(r, 'descent'), med(r, blasCol))}` +
+      (r.cells['descent-own'] ? `, own kernels ${ratio(med(r, 'descent-own'), med(r, blasCol))}` : '')).join('; '));
+  }
+  const pred = rows.find((r) => r.section === 'predict'), mlp = rows.find((r) => r.section === 'mlp');
+  if (pred) lines.push(`predict ≥ 1x tuned PyTorch: ${ratio(med(pred, 'descent'), med(pred, 'pytorch'))}`);
+  if (mlp) lines.push(`MLP epoch ≥ 2x tuned PyTorch: ${ratio(med(mlp, 'descent'), med(mlp, 'pytorch'))}`);
+  const basePath = args.find((a) => a.startsWith('--baseline='))?.slice(11) ?? join(repoRoot, 'bench', 'results', 'baseline.json');
+  if (existsSync(basePath)) {
+    const base = JSON.parse(readFileSync(basePath, 'utf8')) as { date: string; rows: Row[] };
+    const baseRow = (r: Row): Row | undefined => base.rows.find((b) => b.name === r.name);
+    const fits = rows.filter((r) => r.section === 'fit');
+    if (fits.length) lines.push(`chapter fit no slower than ${basePath.split('/').pop()} (${base.date.slice(0, 16)}): ` + fits.map((r) => `${r.name.replace('chapter fit: ', '')} ${ratio(med(r, 'descent'), med(baseRow(r), 'descent'), false)}`).join('; '));
+    const wasm = rows.filter((r) => r.cells['descent-wasm'] && ['fit', 'mlp', 'predict'].includes(r.section) || /^matmul (512|1024)x/.test(r.name));
+    if (wasm.length) lines.push(`wasm path no slower than the baseline: ` + wasm.map((r) => `${r.name.split(/[:(,]/)[0].trim()} ${ratio(med(r, 'descent-wasm'), med(baseRow(r), 'descent-wasm'), r.higherIsBetter)}`).join('; '));
+  } else lines.push(`(no baseline run at ${basePath}: the "no slower" targets are not compared)`);
+  console.log(`\ntargets (issue 17), ratios from this run (>1 is better; load ${loadavg()[0].toFixed(2)}):`);
+  for (const l of lines) console.log(`  ${l}`);
 }
 
 void jsBackend;

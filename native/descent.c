@@ -3,6 +3,7 @@
 //   gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate)
 //       C[m×n] (+)= op(A)·op(B) on Float32Arrays in place, offsets and leading dimensions in elements.
 //   adam(w, g, m, v, c1, c2, alpha, eps)      the fused Adam update (same rule as asm/elementwise.ts)
+//   relu(x, y), reluGrad(x, g, gx), biasAdd(x, b, y), firstNonFinite(x)   elementwise loops for large arrays
 //   im2col(x, col, geometry), col2im(col, x, geometry)   convolution's lowering to GEMM (channels last)
 //   maxPool(x, y, argmax, geometry)          max pooling with the flat input index of each maximum
 //   info()                                    { isa, features, threads, blas, blasPath, ... }
@@ -335,34 +336,129 @@ static int gemm(const gemm_t *g) {
 }
 
 // ------------------------------------------------------------------ elementwise
+// Loops written once in plain C and compiled per instruction set (GCC vectorizes them). Arrays of at least
+// EW_PARALLEL_MIN elements (Adam: ADAM_PARALLEL_MIN) are cut into one contiguous range per thread, so results
+// never depend on the thread count. In-place calls (y == x) are allowed: element i reads only element i.
 
-#define ADAM_BODY                                                                     \
-  for (long i = 0; i < n; i++) {                                                      \
-    float gi = g[i], mi = m[i] + (gi - m[i]) * c1, vi = v[i] + (gi * gi - v[i]) * c2; \
-    m[i] = mi, v[i] = vi, w[i] -= (mi * alpha) / (__builtin_sqrtf(vi) + eps);        \
+#define EW_PARALLEL_MIN (1L << 20)
+#define ADAM_PARALLEL_MIN (1L << 16)
+
+typedef uint32_t u32_alias __attribute__((may_alias));
+#define NONFINITE(bits) (((bits) & 0x7f800000u) == 0x7f800000u)
+
+#define DEFINE_EW(SUF, TARGET)                                                                                      \
+  __attribute__((target(TARGET))) static void adam_##SUF(float *restrict w, const float *restrict g,               \
+                                                         float *restrict m, float *restrict v, long n, float c1,   \
+                                                         float c2, float alpha, float eps) {                       \
+    for (long i = 0; i < n; i++) {                                                                                 \
+      float gi = g[i], mi = m[i] + (gi - m[i]) * c1, vi = v[i] + (gi * gi - v[i]) * c2;                            \
+      m[i] = mi, v[i] = vi, w[i] -= (mi * alpha) / (__builtin_sqrtf(vi) + eps);                                    \
+    }                                                                                                              \
+  }                                                                                                                \
+  /* y = x > 0 ? x : 0 (NaN gives 0, as the TypeScript rule) */                                                    \
+  __attribute__((target(TARGET))) static void relu_##SUF(const float *x, float *y, long n) {                       \
+    for (long i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0.0f;                                                    \
+  }                                                                                                                \
+  /* gx = x > 0 ? g : g·0 (g·0 keeps a NaN or infinite g visible) */                                               \
+  __attribute__((target(TARGET))) static void relu_grad_##SUF(const float *x, const float *g, float *gx, long n) { \
+    for (long i = 0; i < n; i++) gx[i] = x[i] > 0 ? g[i] : g[i] * 0.0f; /* a blend: needs -fno-trapping-math */   \
+  }                                                                                                                \
+  /* rows of y = rows of x + b (b has m values, n a multiple of m) */                                              \
+  __attribute__((target(TARGET))) static void bias_add_##SUF(const float *x, const float *b, float *y, long n,     \
+                                                             long m) {                                             \
+    for (long r = 0; r < n; r += m)                                                                                \
+      for (long j = 0; j < m; j++) y[r + j] = x[r + j] + b[j];                                                     \
+  }                                                                                                                \
+  /* index of the first NaN or ±Infinity, or −1: blocks are tested branch-free, a flagged block is rescanned */     \
+  __attribute__((target(TARGET))) static long nonfinite_##SUF(const float *x, long n) {                            \
+    const u32_alias *u = (const u32_alias *)x;                                                                     \
+    for (long i0 = 0; i0 < n; i0 += 2048) {                                                                        \
+      long i1 = n - i0 < 2048 ? n : i0 + 2048;                                                                     \
+      uint32_t bad = 0;                                                                                            \
+      for (long i = i0; i < i1; i++) bad |= NONFINITE(u[i]);                                                       \
+      if (bad)                                                                                                     \
+        for (long i = i0; i < i1; i++)                                                                             \
+          if (NONFINITE(u[i])) return i;                                                                           \
+    }                                                                                                              \
+    return -1;                                                                                                     \
   }
-typedef void (*adam_fn)(float *restrict, const float *restrict, float *restrict, float *restrict, long, float, float,
-                        float, float);
-#define DEFINE_ADAM(NAME, TARGET)                                                                                  \
-  __attribute__((target(TARGET))) static void NAME(float *restrict w, const float *restrict g, float *restrict m, \
-                                                   float *restrict v, long n, float c1, float c2, float alpha,    \
-                                                   float eps) {                                                   \
-    ADAM_BODY                                                                                                      \
-  }
+
 #if X86
-DEFINE_ADAM(adam_avx512, "avx512f")
-DEFINE_ADAM(adam_avx2, "avx2")
-DEFINE_ADAM(adam_base, "sse2")
+DEFINE_EW(avx512, "avx512f")
+DEFINE_EW(avx2, "avx2")
+DEFINE_EW(base, "sse2")
 #else
-DEFINE_ADAM(adam_base, "")
+DEFINE_EW(base, "")
 #endif
 
-static adam_fn adam_kernel(void) {
+typedef struct {
+  void (*adam)(float *restrict, const float *restrict, float *restrict, float *restrict, long, float, float, float,
+               float);
+  void (*relu)(const float *, float *, long);
+  void (*relu_grad)(const float *, const float *, float *, long);
+  void (*bias_add)(const float *, const float *, float *, long, long);
+  long (*nonfinite)(const float *, long);
+} ew_t;
+
+static const ew_t *ew_kernels(void) {
+#define EW_TABLE(SUF) {adam_##SUF, relu_##SUF, relu_grad_##SUF, bias_add_##SUF, nonfinite_##SUF}
 #if X86
-  if (!strcmp(isa->name, "avx512")) return adam_avx512;
-  if (!strcmp(isa->name, "avx2")) return adam_avx2;
+  static const ew_t k512 = EW_TABLE(avx512), k2 = EW_TABLE(avx2);
+  if (!strcmp(isa->name, "avx512")) return &k512;
+  if (!strcmp(isa->name, "avx2")) return &k2;
 #endif
-  return adam_base;
+  static const ew_t kb = EW_TABLE(base);
+  return &kb;
+}
+
+typedef enum { EW_ADAM, EW_RELU, EW_RELU_GRAD, EW_BIAS_ADD, EW_NONFINITE } ew_op;
+typedef struct {
+  ew_op op;
+  const ew_t *k;
+  float *p[4];
+  long n, m, unit;
+  float c[4];
+  long found[MAXT];
+} ew_job_t;
+
+// One thread's range [lo, hi): cut at multiples of unit (16 values, or whole rows for bias_add).
+static void ew_range(ew_job_t *j, long lo, long hi, int tid) {
+  long n = hi - lo;
+  float **p = j->p;
+  switch (j->op) {
+    case EW_ADAM: j->k->adam(p[0] + lo, p[1] + lo, p[2] + lo, p[3] + lo, n, j->c[0], j->c[1], j->c[2], j->c[3]); break;
+    case EW_RELU: j->k->relu(p[0] + lo, p[1] + lo, n); break;
+    case EW_RELU_GRAD: j->k->relu_grad(p[0] + lo, p[1] + lo, p[2] + lo, n); break;
+    case EW_BIAS_ADD: j->k->bias_add(p[0] + lo, p[1], p[2] + lo, n, j->m); break;
+    case EW_NONFINITE: {
+      long i = j->k->nonfinite(p[0] + lo, n);
+      j->found[tid] = i < 0 ? -1 : lo + i;
+      break;
+    }
+  }
+}
+
+static void ew_job(int tid, int nt, void *arg) {
+  ew_job_t *j = arg;
+  long units = (j->n + j->unit - 1) / j->unit;
+  long lo = units * tid / nt * j->unit, hi = tid == nt - 1 ? j->n : units * (tid + 1) / nt * j->unit;
+  if (hi > j->n) hi = j->n;
+  if (lo < hi) ew_range(j, lo, hi, tid);
+}
+
+// Runs the job on the pool when it is large and the pool is free, else on the calling thread.
+static long ew_run(ew_job_t *j, long parallel_min) {
+  j->k = ew_kernels();
+  if (!j->unit) j->unit = 16;
+  for (int t = 0; t < MAXT; t++) j->found[t] = -1;
+  int nt = j->n >= parallel_min ? nthreads : 1;
+  if (nt > 1 && pthread_mutex_trylock(&gemm_lock) == 0) {
+    run_parallel(ew_job, j, nt);
+    pthread_mutex_unlock(&gemm_lock);
+  } else ew_range(j, 0, j->n, 0);
+  for (int t = 0; t < MAXT; t++)
+    if (j->found[t] >= 0) return j->found[t];  // ranges are in thread order: the first hit is the smallest index
+  return -1;
 }
 
 // ------------------------------------------------------------------ convolution lowering (channels last)
@@ -530,9 +626,49 @@ static napi_value js_adam(napi_env env, napi_callback_info info) {
       !get_f32(env, v[2], &m, &lm, "m") || !get_f32(env, v[3], &s, &ls, "v"))
     return NULL;
   if (lg != lw || lm != lw || ls != lw) return napi_throw_range_error(env, NULL, "descent native: adam lengths differ"), NULL;
-  adam_kernel()(w, g, m, s, (long)lw, (float)num(env, v[4]), (float)num(env, v[5]), (float)num(env, v[6]),
-                (float)num(env, v[7]));
+  ew_job_t j = {.op = EW_ADAM, .p = {w, g, m, s}, .n = (long)lw};
+  for (int i = 0; i < 4; i++) j.c[i] = (float)num(env, v[4 + i]);
+  ew_run(&j, ADAM_PARALLEL_MIN);
   return NULL;
+}
+
+// relu(x, y), reluGrad(x, g, gx), biasAdd(x, b, y): Float32Arrays of equal length (b: a divisor of it, rows).
+static napi_value ew_call(napi_env env, napi_callback_info info, ew_op op, int nargs) {
+  size_t argc = 3;
+  napi_value v[3];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  static const char *names[][3] = {{"x", "y", ""}, {"x", "g", "gx"}, {"x", "b", "y"}};
+  const char *const *nm = names[op == EW_RELU ? 0 : op == EW_RELU_GRAD ? 1 : 2];
+  float *p[3];
+  size_t len[3];
+  if ((int)argc < nargs) return napi_throw_error(env, NULL, "descent native: too few arguments"), NULL;
+  for (int i = 0; i < nargs; i++)
+    if (!get_f32(env, v[i], &p[i], &len[i], nm[i])) return NULL;
+  ew_job_t j = {.op = op, .p = {p[0], p[1], p[2]}, .n = (long)len[0]};
+  if (op == EW_BIAS_ADD) {
+    if (len[2] != len[0] || len[1] == 0 || len[0] % len[1])
+      return napi_throw_range_error(env, NULL, "descent native: biasAdd needs x and y of equal length, a multiple of b's"), NULL;
+    j.m = (long)len[1], j.unit = (long)len[1];
+  } else
+    for (int i = 1; i < nargs; i++)
+      if (len[i] != len[0]) return napi_throw_range_error(env, NULL, "descent native: elementwise lengths differ"), NULL;
+  ew_run(&j, EW_PARALLEL_MIN);
+  return NULL;
+}
+static napi_value js_relu(napi_env env, napi_callback_info info) { return ew_call(env, info, EW_RELU, 2); }
+static napi_value js_relu_grad(napi_env env, napi_callback_info info) { return ew_call(env, info, EW_RELU_GRAD, 3); }
+static napi_value js_bias_add(napi_env env, napi_callback_info info) { return ew_call(env, info, EW_BIAS_ADD, 3); }
+
+static napi_value js_first_nonfinite(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v[1], r;
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  float *x;
+  size_t n;
+  if (argc < 1 || !get_f32(env, v[0], &x, &n, "x")) return NULL;
+  ew_job_t j = {.op = EW_NONFINITE, .p = {x}, .n = (long)n};
+  CHECK(napi_create_double(env, (double)ew_run(&j, EW_PARALLEL_MIN), &r));
+  return r;
 }
 
 // im2col(x, col, geometry) and col2im(col, x, geometry): geometry is an Int32Array laid out as conv_t.
@@ -657,6 +793,10 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, js_adam, NULL, NULL, NULL, napi_default, NULL},
+      {"relu", NULL, js_relu, NULL, NULL, NULL, napi_default, NULL},
+      {"reluGrad", NULL, js_relu_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"biasAdd", NULL, js_bias_add, NULL, NULL, NULL, napi_default, NULL},
+      {"firstNonFinite", NULL, js_first_nonfinite, NULL, NULL, NULL, napi_default, NULL},
       {"im2col", NULL, js_im2col, NULL, NULL, NULL, napi_default, NULL},
       {"col2im", NULL, js_col2im, NULL, NULL, NULL, napi_default, NULL},
       {"maxPool", NULL, js_max_pool, NULL, NULL, NULL, napi_default, NULL},

@@ -21,6 +21,13 @@ export { MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePool
 export { BatchNormalization, LayerNormalization, GroupNormalization, type NormalizationArgs, type BatchNormalizationArgs, type GroupNormalizationArgs } from './layers/normalization.js';
 export { Reshape, Permute, RepeatVector, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D, Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D } from './layers/reshaping.js';
 export { SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout } from './layers/noise.js';
+export { Embedding, Masking, type EmbeddingArgs } from './layers/embedding.js';
+export { RNN, type RNNArgs, type GatedArgs } from './layers/rnn.js';
+export { SimpleRNN } from './layers/simple-rnn.js';
+export { LSTM, type LSTMArgs } from './layers/lstm.js';
+export { GRU, type GRUArgs } from './layers/gru.js';
+export { Bidirectional, TimeDistributed, type BidirectionalArgs, type TimeDistributedArgs, type MergeMode } from './layers/wrappers.js';
+export { withMask, getMask } from './layers/mask.js';
 export { activations, getActivation } from './activations/index.js';
 export * as initializers from './initializers/index.js';
 export { getInitializer } from './initializers/index.js';

@@ -1,6 +1,6 @@
 // Plain TypeScript kernels: the oracle for tests and the fallback when WebAssembly is unavailable.
 
-import type { Backend } from './backend.js';
+import { checkSameLengths, checkBias, type Backend } from './backend.js';
 
 export function matmulReference(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate = false): void {
   if (!accumulate) out.fill(0, 0, m * n);
@@ -31,4 +31,27 @@ export function matmulReference(a: Float32Array, b: Float32Array, out: Float32Ar
   }
 }
 
-export const jsBackend: Backend = { name: 'js', matmul: matmulReference };
+export const jsBackend: Backend = {
+  name: 'js',
+  matmul: matmulReference,
+  relu(x, y) {
+    checkSameLengths('relu', x, y);
+    for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  },
+  reluGrad(x, g, gx) {
+    checkSameLengths('reluGrad', x, g, gx);
+    for (let i = 0; i < x.length; i++) gx[i] = x[i] > 0 ? g[i] : g[i] * 0; // g·0 keeps NaN visible
+  },
+  biasAdd(x, b, y) {
+    checkBias(x, b, y);
+    const m = b.length;
+    for (let i = 0, j = 0; i < x.length; i++) {
+      y[i] = x[i] + b[j];
+      if (++j === m) j = 0;
+    }
+  },
+  firstNonFinite(x) {
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
+    return -1;
+  },
+};

@@ -1,12 +1,13 @@
 // Native kernels: the Node-API addon built from native/descent.c at `npm install` when a C compiler is present
 // (native/install.mjs). GEMM runs on the operands in place (no copies): through a system OpenBLAS or BLIS when
-// one is found, else descent's own AVX-512 / AVX2+FMA / baseline kernels picked by the CPU, on all cores.
+// one is found, else descent's own AVX-512 / AVX2+FMA / baseline kernels picked by the CPU, on all cores. The
+// elementwise kernels (Adam, relu, bias, finiteness) are vectorized loops, split across threads for large arrays.
 // The addon is one per process: its settings (threads, instruction set, BLAS) are shared by every backend object.
 
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Backend } from './backend.js';
+import { checkSameLengths, checkBias, type Backend } from './backend.js';
 import { matmulReference } from './js-backend.js';
 import { checkMatmulArgs } from './wasm-backend.js';
 import type { ConvGeometry } from './conv-geometry.js';
@@ -42,6 +43,10 @@ export interface NativeConfig {
 interface Addon {
   gemm(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, c: Float32Array, cOff: number, ldc: number, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate: boolean): void;
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void;
+  relu(x: Float32Array, y: Float32Array): void;
+  reluGrad(x: Float32Array, g: Float32Array, gx: Float32Array): void;
+  biasAdd(x: Float32Array, b: Float32Array, y: Float32Array): void;
+  firstNonFinite(x: Float32Array): number;
   im2col(x: Float32Array, col: Float32Array, geometry: Int32Array): void;
   col2im(col: Float32Array, x: Float32Array, geometry: Int32Array): void;
   maxPool(x: Float32Array, y: Float32Array, argmax: Int32Array, geometry: Int32Array): void;
@@ -150,6 +155,10 @@ export function createNativeBackend(options: { addonPath?: string; threads?: num
     name: 'native',
     matmul,
     adam,
+    relu: (x, y) => (checkSameLengths('relu', x, y), addon.relu(x, y)),
+    reluGrad: (x, g, gx) => (checkSameLengths('reluGrad', x, g, gx), addon.reluGrad(x, g, gx)),
+    biasAdd: (x, b, y) => (checkBias(x, b, y), addon.biasAdd(x, b, y)),
+    firstNonFinite: (x) => addon.firstNonFinite(x),
     convForward,
     convBackpropInput,
     convBackpropFilter,

@@ -5,7 +5,7 @@
 // wasm-protocol.ts); the main thread then blocks on Atomics.wait until the last chunk is done, since
 // Backend.matmul is synchronous.
 
-import type { Backend } from './backend.js';
+import { checkSameLengths, checkBias, type Backend } from './backend.js';
 import { platform } from '../platform/node.js';
 import { matmulReference } from './js-backend.js';
 import { CTL_BYTES, Ctl, OP_GEMM, OP_STOP, runChunks, type GemmExports } from './wasm-protocol.js';
@@ -17,7 +17,10 @@ export const WASM_MIN_MACS = 64;
 export const PARALLEL_MIN_MACS = 1 << 21;
 
 export interface WasmBackendOptions {
-  /** Path of the compiled module; default build/descent.wasm next to the package root. Node reads it synchronously. */
+  /**
+   * Path of the compiled module; default build/descent-relaxed.wasm when this engine validates relaxed SIMD, else
+   * build/descent.wasm, next to the package root. Node reads it synchronously.
+   */
   wasmPath?: string | URL;
   /** The compiled module itself (the browser compiles it with WebAssembly.compileStreaming); wasmPath is then unused. */
   module?: WebAssembly.Module;
@@ -27,6 +30,8 @@ export interface WasmBackendOptions {
 
 export interface WasmBackend extends Backend {
   readonly threads: number;
+  /** Whether the module in use is the relaxed-SIMD build (GEMM with fused multiply-adds). */
+  readonly fma: boolean;
   /** Workers that have started and are ready to take work. */
   readyWorkers(): number;
   /** Stop the worker threads (they also stop with the process). */
@@ -38,6 +43,18 @@ export interface WasmBackend extends Backend {
 }
 
 export const defaultWasmPath = new URL('../../../build/descent.wasm', import.meta.url);
+/** The relaxed-SIMD build: used instead of descent.wasm when this engine validates it (Node 22+, Chrome 114+). */
+export const relaxedWasmPath = new URL('../../../build/descent-relaxed.wasm', import.meta.url);
+
+/** The relaxed-SIMD module's bytes when it exists and this engine accepts it, else null (feature detection). */
+function relaxedBytes(): Uint8Array | null {
+  try {
+    const bytes = platform.readWasm(relaxedWasmPath);
+    return bytes && WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>) ? bytes : null;
+  } catch {
+    return null; // not built (an older build directory) or not readable: the SIMD128 module serves
+  }
+}
 
 function checkDim(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new Error(`matmul: dimension ${name} must be a non-negative integer, got ${v}.`);
@@ -57,7 +74,7 @@ export function checkMatmulArgs(a: Float32Array, b: Float32Array, out: Float32Ar
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   let module = options.module;
   if (!module) {
-    const bytes = platform.readWasm(options.wasmPath ?? defaultWasmPath);
+    const bytes = (options.wasmPath === undefined ? relaxedBytes() : null) ?? platform.readWasm(options.wasmPath ?? defaultWasmPath);
     if (!bytes) throw new Error('wasm backend: this platform compiles the module asynchronously; pass { module } (the browser entry\'s ready() does).');
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   }
@@ -199,11 +216,53 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     w.set(heap.subarray(w4, w4 + n)); m.set(heap.subarray(m4, m4 + n)); v.set(heap.subarray(v4, v4 + n));
   }
 
+  // Elementwise kernels stream through the operand area in chunks of CHUNK values (copy in, compute, copy out),
+  // so large arrays neither grow the memory nor leave the cache.
+  const CHUNK = 1 << 14;
+  const cp = (i: number): number => operandBase + i * 4 * CHUNK;
+  function chunked(arrays: Float32Array[], outs: number, body: (ptrs: number[], lo: number, len: number) => boolean | void, unit = 1): void {
+    ensure(cp(arrays.length + 1));
+    const step = Math.max(unit, Math.floor(CHUNK / unit) * unit);
+    const n = arrays[0].length;
+    for (let lo = 0; lo < n; lo += step) {
+      const len = Math.min(step, n - lo);
+      for (let a = 0; a < arrays.length - outs; a++) heap.set(arrays[a].subarray(lo, lo + len), cp(a) >> 2);
+      if (body(arrays.map((_, a) => cp(a)), lo, len)) return;
+      for (let a = arrays.length - outs; a < arrays.length; a++) arrays[a].set(heap.subarray(cp(a) >> 2, (cp(a) >> 2) + len), lo);
+    }
+  }
+
   return {
     name: 'wasm',
     threads,
+    fma: exports.FMA?.value === 1,
     matmul,
     adam,
+    relu(x, y) {
+      checkSameLengths('relu', x, y);
+      chunked([x, y], 1, ([px, py], _lo, len) => exports.relu(px, py, len));
+    },
+    reluGrad(x, g, gx) {
+      checkSameLengths('reluGrad', x, g, gx);
+      chunked([x, g, gx], 1, ([px, pg, pgx], _lo, len) => exports.reluGrad(px, pg, pgx, len));
+    },
+    biasAdd(x, b, y) {
+      checkBias(x, b, y);
+      if (b.length > CHUNK) return biasAddLoop(x, b, y);
+      const bp = cp(3);
+      ensure(bp + 4 * b.length);
+      heap.set(b, bp >> 2);
+      chunked([x, y], 1, ([px, py], _lo, len) => exports.biasAdd(px, bp, py, len, b.length), b.length);
+    },
+    firstNonFinite(x) {
+      let found = -1;
+      chunked([x], 0, ([px], lo, len) => {
+        const i = exports.firstNonFinite(px, len);
+        if (i >= 0) found = lo + i;
+        return i >= 0;
+      });
+      return found;
+    },
     readyWorkers,
     stats: () => ({ ...counters }),
     raw: () => ({ memory, exports, scratch: scratchBase, operandBase }),
@@ -218,6 +277,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       stopped = true;
     },
   };
+}
+
+/** y = x + b by rows, for biases too long for one chunk (rare). */
+function biasAddLoop(x: Float32Array, b: Float32Array, y: Float32Array): void {
+  for (let i = 0, j = 0; i < x.length; i++) {
+    y[i] = x[i] + b[j];
+    if (++j === b.length) j = 0;
+  }
 }
 
 function align(x: number, to: number): number {

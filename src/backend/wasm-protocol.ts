@@ -19,7 +19,13 @@ export interface GemmExports {
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, lda: number, ldb: number, ldc: number,
     transA: number, transB: number, accumulate: number, scratch: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, c1: number, c2: number, alpha: number, eps: number): void;
+  relu(x: number, y: number, n: number): void;
+  reluGrad(x: number, g: number, gx: number, n: number): void;
+  biasAdd(x: number, b: number, y: number, n: number, m: number): void;
+  firstNonFinite(x: number, n: number): number;
   SCRATCH_BYTES: WebAssembly.Global;
+  /** 1 in the relaxed-SIMD build (fused multiply-add in the GEMM micro-kernel). */
+  FMA: WebAssembly.Global;
   MR: WebAssembly.Global;
   NR: WebAssembly.Global;
 }

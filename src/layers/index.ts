@@ -8,3 +8,8 @@ import './pooling.js';
 import './normalization.js';
 import './reshaping.js';
 import './noise.js';
+import './embedding.js';
+import './simple-rnn.js';
+import './lstm.js';
+import './gru.js';
+import './wrappers.js';

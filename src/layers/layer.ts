@@ -181,6 +181,12 @@ export abstract class Layer {
     this.built = true;
   }
 
+  /**
+   * Optional check of data fed straight into this layer, run on the whole of x before fit, evaluate or predict
+   * change anything (so a message can name the data's own row); Embedding checks its ids this way.
+   */
+  checkInputData?(x: Tensor, what: string): void;
+
   /** Output shape for an input shape (batch dimension included); a list of shapes for several outputs. */
   computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
     return inputShape;
@@ -331,7 +337,7 @@ export abstract class Layer {
   }
 }
 
-export type LayerClass = { new (config: any): Layer; fromConfig?(config: Record<string, unknown>): Layer };
+export type LayerClass = { new (config: any): Layer; fromConfig?(config: Record<string, unknown>, raw?: Record<string, unknown>): Layer };
 
 /** Layer classes by className, for deserialization ('Dense', 'Dropout', ...). */
 export const layerRegistry = new Registry<LayerClass>('layer');
@@ -354,7 +360,7 @@ export function layerFromConfig(className: string, config: Record<string, unknow
   if (typeof dtype === 'object') cfg.dtype = dtype.config?.name ?? 'float32';
   fromConfigDepth++;
   try {
-    return cls.fromConfig ? cls.fromConfig(cfg) : new cls(cfg);
+    return cls.fromConfig ? cls.fromConfig(cfg, config) : new cls(cfg);
   } finally {
     fromConfigDepth--;
   }

@@ -2,6 +2,7 @@
 
 import { Tensor, tensor, type TensorLike } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
+import { elementwise } from '../backend/backend.js';
 
 /** Convert x or y (nested arrays, typed array, Tensor) to a tensor, naming the argument in errors. */
 export function toTensor(value: TensorLike | undefined | null, what: string): Tensor {
@@ -20,13 +21,12 @@ export function toTensor(value: TensorLike | undefined | null, what: string): Te
 /** Reject NaN and ±Infinity, naming the first offending row and column. */
 export function checkFinite(t: Tensor, what: string): void {
   const d = t.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      const perRow = t.size / t.shape[0];
-      const row = Math.floor(i / perRow);
-      const col = i % perRow;
-      throw new Error(`${what} contains ${d[i]} at row ${row}${perRow > 1 ? `, column ${col}` : ''}. Clean or impute the data first.`);
-    }
+  const i = elementwise(d.length).firstNonFinite!(d); // a vectorized scan on the native and wasm backends
+  if (i >= 0) {
+    const perRow = t.size / t.shape[0];
+    const row = Math.floor(i / perRow);
+    const col = i % perRow;
+    throw new Error(`${what} contains ${d[i]} at row ${row}${perRow > 1 ? `, column ${col}` : ''}. Clean or impute the data first.`);
   }
 }
 

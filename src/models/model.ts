@@ -220,6 +220,8 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
         const first = this.nodes.find((n) => n.inputs.includes(t))?.layer ?? t.sourceLayer;
         throw new Error(`${what[i]} has shape ${formatShape(x.shape)} but model '${this.name}' expects inputs of shape ${want} (${this.inputs.length > 1 ? `input '${t.sourceLayer.name}', ` : ''}first layer '${first.name}').`);
       }
+      // Layers fed straight from this input check its values (Embedding: ids in range), naming the data's rows.
+      for (const n of this.nodes) if (n.inputs.includes(t)) n.layer.checkInputData?.(x, what[i]);
     });
   }
 
@@ -312,13 +314,15 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
   /**
    * Predictions for x (one array, or a list / an object keyed by input name), computed in batches without
    * recording gradients: one tensor per output, in the form the outputs were given. Synchronous, as Keras and TF.js.
+   * batchSize: rows per batch; without it, up to 1024 (see defaultPredictBatch; Keras's default is 32).
    */
   predict(x: ModelData, options: { batchSize?: number; verbose?: number } = {}): Predictions<O> {
     checkOptionNames('predict', options, ['batchSize', 'verbose']);
     options ??= {};
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}.`);
+    const given = options.batchSize;
+    if (given !== undefined && !(Number.isInteger(given) && given > 0)) throw new Error(`predict: batchSize must be a positive integer, got ${given}.`);
     const xs = this.predictInputs(x);
+    const batchSize = given ?? this.defaultPredictBatch();
     const n = xs[0].shape[0];
     xs.forEach((t, i) => {
       if (t.shape[0] !== n) throw new Error(`predict: input '${this.inputNames[i]}' has ${t.shape[0]} samples but '${this.inputNames[0]}' has ${n}.`);
@@ -335,6 +339,30 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
       return parts.map((p) => new Tensor(p.data, p.shape));
     });
     return (this.listOutput ? outs : outs[0]) as Predictions<O>;
+  }
+
+  /**
+   * predict's batch when none is given. Keras's is 32; but a row's prediction does not depend on the rows beside it,
+   * so descent takes up to 1024 rows at a time (fewer, larger products; results equal to float rounding), as many
+   * as keep the largest activation of a batch under 2^21 values. 32 when the batch is part of the model: a fixed
+   * batch dimension, a stateful layer, or activation shapes not known in advance.
+   */
+  protected defaultPredictBatch(): number {
+    let perSample = 1;
+    const visit = (model: Model): boolean => {
+      if (model.inputs.some((t) => t.shape[0] !== null)) return false;
+      for (const node of model.nodes) {
+        if ((node.layer as { stateful?: unknown }).stateful === true) return false;
+        if (node.layer instanceof Model && !visit(node.layer)) return false;
+        for (const t of node.outputs) {
+          const size = t.shape.slice(1).reduce<number | null>((a, d) => (a === null || d === null ? null : a * d), 1);
+          if (size === null) return false;
+          perSample = Math.max(perSample, size);
+        }
+      }
+      return true;
+    };
+    return this.inputs.length && visit(this) ? Math.max(32, Math.min(1024, Math.floor(2 ** 21 / perSample))) : 32;
   }
 
   /** predict's x as one checked tensor per input. */

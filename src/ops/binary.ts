@@ -6,6 +6,7 @@ import { alloc, run } from '../autograd/tape.js';
 import { broadcastIndex, readerMap, sumInto, type Reader } from './broadcast.js';
 import { asTensor } from './unary.js';
 import type { Buf, Planned, Rule } from './rule.js';
+import { elementwise } from '../backend/backend.js';
 
 export { asTensor };
 
@@ -68,7 +69,7 @@ function cycled(op: 'add' | 'sub' | 'mul' | 'div', p: BinaryPlan, ad: Buf, bd: B
   if (!p.cycle) return generic(p, ad, bd, out, kernels[op]);
   const n = out.length, m = bd.length;
   switch (op) {
-    case 'add': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] + bd[j]; if (++j === m) j = 0; } return;
+    case 'add': if (n) elementwise(n).biasAdd!(ad, bd, out); return; // a bias add: a backend kernel (jsBackend's is the loop)
     case 'sub': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] - bd[j]; if (++j === m) j = 0; } return;
     case 'mul': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] * bd[j]; if (++j === m) j = 0; } return;
     case 'div': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] / bd[j]; if (++j === m) j = 0; } return;

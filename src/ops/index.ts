@@ -9,5 +9,7 @@ export * from './random.js';
 export * from './conv.js';
 export * from './pool.js';
 export * from './norm.js';
+export * from './state.js';
+export * from './recurrent.js';
 export { opRules, type OpName } from './table.js';
 export type { Rule, Planned, Buf } from './rule.js';

@@ -36,6 +36,10 @@ interface ConcatPlan extends Planned {
   readonly rowLen: number;
 }
 interface GatherPlan extends Planned {
+  /** How a bad index is reported: its source (e.g. "Embedding 'e': token id"), the indices' shape, the axis text. */
+  readonly label?: string;
+  readonly idxShape?: readonly number[];
+  readonly where?: string;
   /** Output = [batch…, outer…, indices…, inner…] from x = [batch…, outer…, dim, inner…]. */
   readonly batch: number;
   readonly outer: number;
@@ -147,13 +151,17 @@ export const shapeRules = {
   } as Rule<{ axis: number }, ConcatPlan>,
   /** Rows of x picked along axis by integer indices (input 1, read at run time); leading batchDims pair up. */
   gather: {
-    plan: ([xs, is], { axis, batchDims }) => planGather(xs, is, axis, batchDims),
-    forward: (p, [x, idx], y) => gatherRows(p, idx, x, y, false),
+    plan: ([xs, is], { axis, batchDims, label }) => ({ ...planGather(xs, is, axis, batchDims), label, idxShape: is, where: `axis ${axis} of shape ${formatShape(xs)}` }),
+    // Indices are data: checked on every run (replayed steps too), before anything is written.
+    forward: (p, [x, idx], y) => {
+      checkRange(p, idx);
+      gatherRows(p, idx, x, y, false);
+    },
     backward: (p, [, idx], _y, g, [gx]) => {
       gx!.fill(0);
       gatherRows(p, idx, g, gx!, true);
     },
-  } as Rule<{ axis: number; batchDims: number }, GatherPlan>,
+  } as Rule<{ axis: number; batchDims: number; label?: string }, GatherPlan>,
   /** The adjoint of gather: a zero tensor of `shape` with updates added at the indexed rows (repeats add up). */
   scatterAdd: {
     plan: ([us, is], { shape, axis, batchDims }) => {
@@ -301,6 +309,19 @@ export function unstack(a: TensorLike, axis = 0): Tensor[] {
   return split(x, x.shape[ax], ax).map((t) => squeeze(t, ax));
 }
 
+/** Throw on an index outside [0, dim): with a label, naming the row (first axis) and position of the bad one. */
+function checkRange(p: GatherPlan, idx: Float32Array): void {
+  const dim = p.dim;
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i];
+    if (v >= 0 && v < dim && v === Math.floor(v)) continue;
+    const shape = p.idxShape ?? [idx.length];
+    const row = shape.length > 1 ? idx.length / shape[0] : idx.length;
+    if (p.label) throw new Error(`${p.label} ${v} in row ${Math.floor(i / row)} (position ${i % row}) of the input ${formatShape(shape)} is outside [0, ${dim}).`);
+    throw new Error(`gather: index ${v} at position ${i} is out of range [0, ${dim}) for ${p.where}.`);
+  }
+}
+
 function checkIndices(what: string, idx: Tensor, dim: number, where: string): void {
   for (let i = 0; i < idx.size; i++) {
     const v = idx.data[i];
@@ -310,14 +331,14 @@ function checkIndices(what: string, idx: Tensor, dim: number, where: string): vo
 
 /**
  * Slices of x along axis at integer indices: shape x[:axis] + indices[batchDims:] + x[axis+1:]. With batchDims b,
- * the first b axes of x and indices pair up (tf.gather's batch_dims), e.g. each sample's label column.
+ * the first b axes of x and indices pair up (tf.gather's batch_dims), e.g. each sample's label column. Indices are
+ * checked on every run (captured steps too); `label` names their source in the error (e.g. "Embedding 'e': token id",
+ * then the row and position of the bad one).
  */
-export function gather(a: TensorLike, indices: TensorLike, axis = 0, batchDims = 0): Tensor {
+export function gather(a: TensorLike, indices: TensorLike, axis = 0, batchDims = 0, label?: string): Tensor {
   const x = asTensor(a);
-  const idx = asTensor(indices);
   const ax = axis < 0 ? axis + x.rank : axis;
-  checkIndices('gather', idx, x.shape[ax], `axis ${ax} of shape ${formatShape(x.shape)}`);
-  return run('gather', shapeRules.gather, [x, idx], { axis: ax, batchDims });
+  return run('gather', shapeRules.gather, [x, asTensor(indices)], { axis: ax, batchDims, label });
 }
 
 /** A zeros tensor of `shape` with each row of updates added at its index along axis (the gradient of gather). */

@@ -11,6 +11,8 @@ import { randomRules } from './random.js';
 import { convRules } from './conv.js';
 import { poolRules } from './pool.js';
 import { normRules } from './norm.js';
+import { stateRules } from './state.js';
+import { recurrentRules } from './recurrent.js';
 import type { Rule } from './rule.js';
 
 export type OpName =
@@ -23,6 +25,8 @@ export type OpName =
   | keyof typeof randomRules
   | keyof typeof convRules
   | keyof typeof poolRules
-  | keyof typeof normRules;
+  | keyof typeof normRules
+  | keyof typeof stateRules
+  | keyof typeof recurrentRules;
 
-export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules, ...convRules, ...poolRules, ...normRules };
+export const opRules: { readonly [op in OpName]: Rule } = { ...unaryRules, ...binaryRules, ...reduceRules, ...softmaxRules, ...matmulRules, ...shapeRules, ...randomRules, ...convRules, ...poolRules, ...normRules, ...stateRules, ...recurrentRules };

@@ -1,8 +1,10 @@
-// Every kernel backend this machine can run, for tests that iterate them: the TS reference, wasm, and the native
-// addon (when built) once per instruction set of its own GEMM and once through the system BLAS when one is found.
+// Every kernel backend this machine can run, for tests that iterate them: the TS reference, wasm (and its
+// relaxed-SIMD build when the engine runs it), and the native addon (when built) once per instruction set of its
+// own GEMM and once through the system BLAS when one is found.
 // setup() selects the variant (the addon's settings are per process); threads: 2 so products split.
 
-import { createWasmBackend } from '../../src/backend/wasm-backend.js';
+import { readFileSync } from 'node:fs';
+import { createWasmBackend, defaultWasmPath, relaxedWasmPath } from '../../src/backend/wasm-backend.js';
 import { jsBackend } from '../../src/backend/js-backend.js';
 import { createNativeBackend, nativeBuilt, type NativeBackend } from '../../src/backend/native-backend.js';
 import type { Backend } from '../../src/backend/backend.js';
@@ -10,15 +12,28 @@ import type { Backend } from '../../src/backend/backend.js';
 export interface KernelBackend { label: string; backend: Backend; setup(): void }
 
 let wasm: ReturnType<typeof createWasmBackend> | null = null;
+let relaxed: ReturnType<typeof createWasmBackend> | null = null;
+/** Whether this engine runs the relaxed-SIMD module (Node 22+, or Node 20 with --experimental-wasm-relaxed-simd). */
+export function relaxedSimd(): boolean {
+  try {
+    return WebAssembly.validate(readFileSync(relaxedWasmPath));
+  } catch {
+    return false;
+  }
+}
 export let native: NativeBackend | null = null;
 
 /** The variants; call closeBackends() in after(). */
 export function kernelBackends(): KernelBackend[] {
-  wasm ??= createWasmBackend({ threads: 2 });
+  wasm ??= createWasmBackend({ wasmPath: defaultWasmPath, threads: 2 });
   const list: KernelBackend[] = [
     { label: 'js', backend: jsBackend, setup: () => {} },
     { label: 'wasm', backend: wasm, setup: () => {} },
   ];
+  if (relaxedSimd()) {
+    relaxed ??= createWasmBackend({ wasmPath: relaxedWasmPath, threads: 2 });
+    list.push({ label: 'wasm-relaxed', backend: relaxed, setup: () => {} });
+  }
   if (nativeBuilt()) {
     native ??= createNativeBackend();
     const nb = native;
@@ -32,5 +47,7 @@ export function kernelBackends(): KernelBackend[] {
 export function closeBackends(): void {
   wasm?.terminate();
   wasm = null;
+  relaxed?.terminate();
+  relaxed = null;
   native?.configure({ isa: native.info().isas[0], blas: true });
 }

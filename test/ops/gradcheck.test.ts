@@ -209,6 +209,9 @@ const checks: { [op in OpName]: Check[] | 'not differentiable' } = {
   ],
   scatterAdd: [{ f: (x) => ops.scatterAdd(x, idx([1, 1, 0], [3]), [2, 2], 0), inputs: [R([3, 2])] }],
   oneHot: 'not differentiable',
+  assign: 'not differentiable',
+  lstmCell: [{ f: (xw, hu, s) => ops.lstmCell(xw, hu, s), inputs: [R([2, 12]), R([2, 12]), R([2, 6])] }],
+  lstmHidden: [{ f: (y) => ops.lstmHidden(y), inputs: [R([2, 6])] }],
   dropout: [{ f: (x) => ops.dropout(x, 0.4, () => new Rng(7)), inputs: [R([3, 4])] }], // a fresh Rng per call: the same mask
   randomUniform: 'not differentiable', randomNormal: 'not differentiable',
   conv: [{ f: (x, w) => ops.conv(x, w, { padding: 'same' }), inputs: [R([2, 4, 4, 2]), R([2, 2, 2, 3])], tol: 1e-2 }],

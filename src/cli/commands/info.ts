@@ -41,7 +41,7 @@ export async function info(argv: string[], ctx: CliContext): Promise<number> {
     ctx.out(`native:   not in use: ${nativeError}`);
     ctx.out(`          to build it: a C compiler, then \`npm rebuild descent-ml\` (npm 12: allow its install script first, see docs/speed.md)`);
   }
-  ctx.out(`wasm:     ${wasmBackend ? `SIMD128, ${wasmBackend.threads} threads` : `not in use: ${wasmError}`}`);
+  ctx.out(`wasm:     ${wasmBackend ? `SIMD128${wasmBackend.fma ? ' + relaxed SIMD (FMA)' : ''}, ${wasmBackend.threads} threads` : `not in use: ${wasmError}`}`);
   ctx.out(`node:     ${report.node} (${report.platform})`);
   return 0;
 }
