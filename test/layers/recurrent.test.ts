@@ -156,6 +156,7 @@ test('bad input: token ids out of range (id and row named), ragged sequences, mi
   assert.throws(() => model.predict(tensor([[1, 2, 3.5]])), /token id 3.5 in row 0 \(position 2\)/);
   model.getWeights().forEach((w, i) => assert.deepEqual(w.data, before[i]));
   assert.throws(() => tensor([[1, 2, 3], [4, 5]]), /Ragged array: index \[1\] has 2 entries, expected 3/);
+  await assert.rejects(() => model.fit([[1, 2, 3], [4, 5]], [[0], [1]], { verbose: 0 }), /x: Ragged array: index \[1\] has 2 entries, expected 3 .*padded .* padSequences/);
   assert.throws(() => withMask(randomTensor(rng, [2, 4, 3]), tensor([[1, 1, 1], [1, 1, 1]])), /mask of shape \[2, 3\] does not match a sequence of shape \[2, 4, 3\]/);
   assert.throws(() => new LSTM(3).apply([randomTensor(rng, [2, 4, 3]), randomTensor(rng, [2, 3])]), /has 2 state\(s\), got 1 initial state/);
   assert.throws(() => new GRU(3).apply([randomTensor(rng, [2, 4, 3]), randomTensor(rng, [2, 4])]), /initial state 0 has shape \[2, 4\], expected \[2, 3\]/);
