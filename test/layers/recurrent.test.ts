@@ -53,6 +53,16 @@ test('gradient checks through time, with and without masks (a masked step passes
   }
 });
 
+test('Embedding: Keras test_correctness and test_masking (embeddings [[0, 0], [2, 2], [3, 3]], ids [2, 1, 0])', () => {
+  const layer = new Embedding({ inputDim: 3, outputDim: 2, maskZero: true });
+  layer.apply(tensor([0]));
+  layer.setWeights([[[0, 0], [2, 2], [3, 3]]]);
+  const out = layer.apply(tensor([2, 1, 0])) as Tensor;
+  assert.deepEqual(out.toArray(), [[3, 3], [2, 2], [0, 0]]);
+  assert.deepEqual(Array.from(getMask(out)!.data), [1, 1, 0]);
+  assert.equal(getMask(new Embedding({ inputDim: 3, outputDim: 2 }).apply(tensor([2, 1, 0])) as Tensor), null);
+});
+
 test('Embedding: rows of the table; its gradient adds up the rows of repeated ids (scatter-add)', () => {
   const emb = new Embedding({ inputDim: 4, outputDim: 2 });
   const ids = tensor([[1, 3, 1], [0, 1, 2]]);
