@@ -41,6 +41,8 @@ export class Program {
   private readonly forward: readonly Exec[];
   private readonly backward: readonly BackExec[];
   private readonly seed: Buf | null;
+  /** Gradient buffers first written by a rule that adds (addsGrad): zeroed before each backward pass. */
+  private readonly zeroed: readonly Buf[];
 
   constructor(body: StepBody, inputs: readonly (Tensor | null)[], wrt: readonly Tensor[]) {
     this.shapes = inputs.map((t) => t && t.shape);
@@ -67,9 +69,11 @@ export class Program {
     keep.reverse();
     this.forward = keep.filter((e) => !e.rule.view).map((e) => ({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data }));
 
-    // Backward, planned over the record in reverse: the first contribution to a gradient writes its buffer.
+    // Backward, planned over the record in reverse: the first contribution to a gradient writes its buffer (or adds into
+    // it, zeroed first, for addsGrad rules); later ones are computed apart and added, or added in place (addsGrad).
     const gradOf = new Map<Tensor, Buf>();
     const backward: BackExec[] = [];
+    const zeroed: Buf[] = [];
     this.seed = loss?.requiresGrad ? alloc(1) : null;
     if (loss && this.seed) gradOf.set(loss, this.seed);
     for (let i = keep.length - 1; i >= 0; i--) {
@@ -83,8 +87,10 @@ export class Program {
         if (!target) {
           const buf = alloc(x.size);
           gradOf.set(x, buf);
+          if (e.rule.addsGrad) zeroed.push(buf); // its first contribution adds: start from zeros on every run
           return buf;
         }
+        if (e.rule.addsGrad) return target;
         const scratch = alloc(x.size);
         adds.push(scratch, target);
         return scratch;
@@ -92,6 +98,7 @@ export class Program {
       backward.push({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data, g, gx, adds });
     }
     this.backward = backward;
+    this.zeroed = zeroed;
     this.grads = wrt.map((v) => gradOf.get(v) ?? alloc(v.size));
     this.differentiate();
   }
@@ -128,6 +135,7 @@ export class Program {
   private differentiate(): void {
     if (!this.seed) return;
     this.seed[0] = 1;
+    for (const z of this.zeroed) z.fill(0);
     const bw = this.backward;
     for (let i = 0; i < bw.length; i++) {
       const e = bw[i];

@@ -16,14 +16,15 @@ export function getMask(x: Tensor): Tensor | null {
 /**
  * Attach a [batch, timesteps] mask to a sequence tensor x ([batch, timesteps, ...]) and return x, as Keras's
  * `layer(x, mask=...)`: the next recurrent layer skips the steps where the mask is 0. Throws when the mask's shape
- * is not x's first two dimensions.
+ * is not x's leading dimensions.
  */
 export function withMask(x: Tensor, mask: Tensor | null): Tensor {
   if (mask === null) {
     masks.delete(x);
     return x;
   }
-  if (mask.rank !== 2 || x.rank < 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) {
+  // [batch, timesteps] for a sequence; in general x's leading dimensions (Embedding's ids of any shape).
+  if (mask.rank < 1 || mask.rank >= x.rank || mask.shape.some((d, i) => d !== x.shape[i])) {
     throw new Error(`A mask of shape ${formatShape(mask.shape)} does not match a sequence of shape ${formatShape(x.shape)}: it must be [batch, timesteps] = ${formatShape(x.shape.slice(0, 2))}.`);
   }
   masks.set(x, mask);

@@ -132,6 +132,11 @@ export class Bidirectional extends Wrapper {
     return outs.length === 1 && states.length === 0 ? fy : [...outs, ...states];
   }
 
+  /** Whether the wrapped layers carry states across batches (then predict keeps batches at the states' size). */
+  get stateful(): boolean {
+    return this.forwardLayer.stateful;
+  }
+
   /** Reset both directions' states (stateful layers). */
   resetStates(): void {
     this.forwardLayer.resetStates();

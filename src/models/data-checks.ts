@@ -11,7 +11,10 @@ export function toTensor(value: TensorLike | undefined | null, what: string): Te
   try {
     t = tensor(value);
   } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    // Rows of different lengths are usually sequences: say how to make them one length.
+    const hint = message.startsWith('Ragged array: index [') ? ' Sequences of different lengths must be padded (or cut) to one length first, e.g. with padSequences(sequences, { maxlen }).' : '';
+    throw new Error(`${what}: ${message}${hint}`);
   }
   if (t.rank === 0) throw new Error(`${what} must have one row per sample; got a scalar.`);
   if (t.shape[0] === 0) throw new Error(`${what} is empty: at least one sample is needed.`);

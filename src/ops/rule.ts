@@ -18,6 +18,12 @@ export interface Rule<A = any, P extends Planned = any> {
   forward(p: P, x: readonly Buf[], y: Buf): void;
   /** Write dL/dx_k into gx[k], overwriting all of it (gx[k] is null when input k needs no gradient). Absent: not differentiable. */
   backward?(p: P, x: readonly Buf[], y: Buf, g: Buf, gx: readonly (Buf | null)[]): void;
+  /**
+   * backward adds into gx (the gradient so far, zeros when it is the first contribution) instead of overwriting it:
+   * for ops that read a small part of a large input (slice), so that T slices of one tensor cost T slices, not T
+   * copies of the whole tensor (a recurrent layer's time steps).
+   */
+  readonly addsGrad?: boolean;
   /** The output is input 0's storage in a new shape (reshape): forward does nothing. */
   readonly view?: boolean;
   /** Has an effect beyond its output (draws from a generator, updates a moving statistic): a captured step keeps it

@@ -87,12 +87,19 @@ export const shapeRules = {
     const out = perm.map((d) => shape[d]);
     return { shape: out, map: stridedIndex(out, perm.map((d) => strides[d])), bijective: true };
   }),
-  /** begin, size and step per axis: out[i…] = x[begin + i·step …]. */
-  slice: mapRule<{ begin: number[]; size: number[]; step: number[] }>(([shape], { begin, size, step }) => {
-    const strides = stridesOf(shape);
-    const offset = begin.reduce((s, b, d) => s + b * strides[d], 0);
-    return { shape: size, map: stridedIndex(size, strides.map((s, d) => s * step[d]), offset), bijective: size.every((s, d) => s === shape[d]) };
-  }),
+  /** begin, size and step per axis: out[i…] = x[begin + i·step …]. Backward adds into the read elements only. */
+  slice: {
+    ...mapRule<{ begin: number[]; size: number[]; step: number[] }>(([shape], { begin, size, step }) => {
+      const strides = stridesOf(shape);
+      const offset = begin.reduce((s, b, d) => s + b * strides[d], 0);
+      return { shape: size, map: stridedIndex(size, strides.map((s, d) => s * step[d]), offset), bijective: size.every((s, d) => s === shape[d]) };
+    }),
+    addsGrad: true,
+    backward: (p: MapPlan, _x: readonly Float32Array[], _y: Float32Array, g: Float32Array, [gx]: readonly (Float32Array | null)[]) => {
+      const map = p.map, out = gx!;
+      for (let o = 0; o < map.length; o++) out[map[o]] += g[o];
+    },
+  } as Rule<{ begin: number[]; size: number[]; step: number[] }, MapPlan>,
   /** Read through broadcasting; the gradient sums over the stretched axes. */
   broadcastTo: {
     plan: ([s], { shape }) => {

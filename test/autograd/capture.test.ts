@@ -79,3 +79,24 @@ test("relu's backward is its rule's in replay too: g·0 keeps a NaN gradient whe
   const step = new CapturedStep(() => ({ loss: ops.sum(ops.mul(ops.relu(v), new Tensor(Float32Array.of(NaN, 1), [2]))) }), [v]);
   for (let s = 0; s < 2; s++) assert.ok(Number.isNaN(step.run([]).grads[0][0]));
 });
+
+test('slices add their gradient in place (addsGrad): many slices of one tensor, before and after other uses, equal eager', () => {
+  const w = new Variable(randomTensor(new Rng(8), [6, 5]));
+  // Slices of w contribute first, then a whole-tensor use, then more slices (overlapping ones too).
+  const body = ([x]: readonly (Tensor | null)[]) => {
+    const y = ops.matmul(x!, w);
+    let loss = ops.sum(ops.square(ops.slice(y, [0, 0], [-1, 2])));
+    for (let t = 0; t < 6; t++) loss = ops.add(loss, ops.sum(ops.mul(ops.slice(w, [t, 0], [1, -1]), t + 1)));
+    loss = ops.add(loss, ops.sum(ops.tanh(w)));
+    for (let t = 0; t < 3; t++) loss = ops.add(loss, ops.sum(ops.square(ops.slice(w, [t, 1], [2, 3]))));
+    return { loss };
+  };
+  const step = new CapturedStep(body, [w]);
+  const r = new Rng(2);
+  for (let k = 0; k < 3; k++) {
+    const x = randomTensor(r, [4, 6]);
+    const p = step.run([x]);
+    const { grads } = variableGrads(() => body([x]).loss, [w]);
+    grads[0].data.forEach((g, i) => assert.ok(Math.abs(g - p.grads[0][i]) < 1e-5, `step ${k}, element ${i}: replay ${p.grads[0][i]} vs eager ${g}`));
+  }
+});

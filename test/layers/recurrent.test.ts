@@ -53,6 +53,16 @@ test('gradient checks through time, with and without masks (a masked step passes
   }
 });
 
+test('Embedding: Keras test_correctness and test_masking (embeddings [[0, 0], [2, 2], [3, 3]], ids [2, 1, 0])', () => {
+  const layer = new Embedding({ inputDim: 3, outputDim: 2, maskZero: true });
+  layer.apply(tensor([0]));
+  layer.setWeights([[[0, 0], [2, 2], [3, 3]]]);
+  const out = layer.apply(tensor([2, 1, 0])) as Tensor;
+  assert.deepEqual(out.toArray(), [[3, 3], [2, 2], [0, 0]]);
+  assert.deepEqual(Array.from(getMask(out)!.data), [1, 1, 0]);
+  assert.equal(getMask(new Embedding({ inputDim: 3, outputDim: 2 }).apply(tensor([2, 1, 0])) as Tensor), null);
+});
+
 test('Embedding: rows of the table; its gradient adds up the rows of repeated ids (scatter-add)', () => {
   const emb = new Embedding({ inputDim: 4, outputDim: 2 });
   const ids = tensor([[1, 3, 1], [0, 1, 2]]);
@@ -156,6 +166,7 @@ test('bad input: token ids out of range (id and row named), ragged sequences, mi
   assert.throws(() => model.predict(tensor([[1, 2, 3.5]])), /token id 3.5 in row 0 \(position 2\)/);
   model.getWeights().forEach((w, i) => assert.deepEqual(w.data, before[i]));
   assert.throws(() => tensor([[1, 2, 3], [4, 5]]), /Ragged array: index \[1\] has 2 entries, expected 3/);
+  await assert.rejects(() => model.fit([[1, 2, 3], [4, 5]], [[0], [1]], { verbose: 0 }), /x: Ragged array: index \[1\] has 2 entries, expected 3 .*padded .* padSequences/);
   assert.throws(() => withMask(randomTensor(rng, [2, 4, 3]), tensor([[1, 1, 1], [1, 1, 1]])), /mask of shape \[2, 3\] does not match a sequence of shape \[2, 4, 3\]/);
   assert.throws(() => new LSTM(3).apply([randomTensor(rng, [2, 4, 3]), randomTensor(rng, [2, 3])]), /has 2 state\(s\), got 1 initial state/);
   assert.throws(() => new GRU(3).apply([randomTensor(rng, [2, 4, 3]), randomTensor(rng, [2, 4])]), /initial state 0 has shape \[2, 4\], expected \[2, 3\]/);
