@@ -46,9 +46,12 @@ export interface Backend {
 /** Below this many elements an op's own loop beats a call into a backend's elementwise kernel. */
 export const ELEMENTWISE_MIN = 2048;
 
-/** The backend whose elementwise kernels an op calls for n elements: the active one when large, else the TypeScript loops. */
-export function elementwise(n: number): Backend {
-  return n >= ELEMENTWISE_MIN && active?.relu ? active : jsBackend;
+/**
+ * The backend whose elementwise kernels an op calls for n elements of array a: the active one when large, else the
+ * TypeScript loops (also for float64 buffers, which only the TypeScript loops take: float64 gradient checks).
+ */
+export function elementwise(n: number, a: ArrayLike<number>): Backend {
+  return n >= ELEMENTWISE_MIN && active?.relu && a instanceof Float32Array ? active : jsBackend;
 }
 
 // The reference kernels are always there, whichever modules were imported (the fast ones register in index.ts).

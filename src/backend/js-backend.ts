@@ -35,13 +35,25 @@ export function matmulReference(a: Float32Array, b: Float32Array, out: Float32Ar
 export const jsBackend: Backend = {
   name: 'js',
   matmul: matmulReference,
+  // Branch-free: pre-activations change sign in no predictable order, and a branch per value mispredicts half the
+  // time. Float32 bits as int32: x > 0 and not NaN ⇔ 0 < bits ≤ 0x7f800000 (+∞); the mask keeps those bits and
+  // clears the rest (NaN, −0 → +0). Float64 buffers (float64 gradient checks) take the plain comparison.
   relu(x, y) {
     checkSameLengths('relu', x, y);
-    for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    const n = x.length;
+    if (!(x instanceof Float32Array && y instanceof Float32Array)) {
+      for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+      return;
+    }
+    const xb = new Int32Array(x.buffer, x.byteOffset, n), yb = new Int32Array(y.buffer, y.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const v = xb[i];
+      yb[i] = v & -(+(v > 0) & +(v <= 0x7f800000)); // +(cmp), not cmp ? 1 : 0, which V8 compiles to a branch
+    }
   },
   reluGrad(x, g, gx) {
     checkSameLengths('reluGrad', x, g, gx);
-    for (let i = 0; i < x.length; i++) gx[i] = x[i] > 0 ? g[i] : g[i] * 0; // g·0 keeps NaN visible
+    for (let i = 0; i < x.length; i++) gx[i] = g[i] * +(x[i] > 0); // g·1 or g·0: g·0 keeps NaN visible
   },
   biasAdd(x, b, y) {
     checkBias(x, b, y);

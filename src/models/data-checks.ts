@@ -24,7 +24,7 @@ export function toTensor(value: TensorLike | undefined | null, what: string): Te
 /** Reject NaN and ±Infinity, naming the first offending row and column. */
 export function checkFinite(t: Tensor, what: string): void {
   const d = t.data;
-  const i = elementwise(d.length).firstNonFinite!(d); // a vectorized scan on the native and wasm backends
+  const i = elementwise(d.length, d).firstNonFinite!(d); // a vectorized scan on the native and wasm backends
   if (i >= 0) {
     const perRow = t.size / t.shape[0];
     const row = Math.floor(i / perRow);

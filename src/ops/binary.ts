@@ -69,7 +69,7 @@ function cycled(op: 'add' | 'sub' | 'mul' | 'div', p: BinaryPlan, ad: Buf, bd: B
   if (!p.cycle) return generic(p, ad, bd, out, kernels[op]);
   const n = out.length, m = bd.length;
   switch (op) {
-    case 'add': if (n) elementwise(n).biasAdd!(ad, bd, out); return; // a bias add: a backend kernel (jsBackend's is the loop)
+    case 'add': if (n) elementwise(n, ad).biasAdd!(ad, bd, out); return; // a bias add: a backend kernel (jsBackend's is the loop)
     case 'sub': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] - bd[j]; if (++j === m) j = 0; } return;
     case 'mul': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] * bd[j]; if (++j === m) j = 0; } return;
     case 'div': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] / bd[j]; if (++j === m) j = 0; } return;

@@ -46,7 +46,7 @@ export function sumInto(r: Reader, g: Float32Array, out: Float32Array): void {
       return;
     }
     case 'suffix':
-      elementwise(g.length).sumRows!(g, out); // a bias gradient: a backend kernel (jsBackend's is the loop)
+      elementwise(g.length, g).sumRows!(g, out); // a bias gradient: a backend kernel (jsBackend's is the loop)
       return;
     case 'map': {
       const m = r.map!;

@@ -48,8 +48,8 @@ export function unaryRule(f: F, df: DF, loops?: UnaryLoops): Rule<{ a?: number; 
 
 // relu's loops are backend kernels (jsBackend's are the TypeScript definition): vectorized, branch-free natively.
 const reluLoops: UnaryLoops = {
-  forward: (x, y, n) => elementwise(n).relu!(x, y),
-  backward: (x, _y, g, gx, n) => elementwise(n).reluGrad!(x, g, gx),
+  forward: (x, y, n) => elementwise(n, x).relu!(x, y),
+  backward: (x, _y, g, gx, n) => elementwise(n, x).reluGrad!(x, g, gx),
 };
 const sigmoidLoops: UnaryLoops = {
   forward: (x, y, n) => {

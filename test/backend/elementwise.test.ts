@@ -118,3 +118,14 @@ test('ops.relu, its gradient and a bias add give the same bits on every register
     same(`${name} relu gradient`, g, x.data.map((v) => (v > 0 ? v : v * 0)));
   }
 });
+
+test('relu, bias add and sumRows rules take float64 buffers (float64 gradient checks) on any backend', async () => {
+  const { ops } = await import('../../src/index.js');
+  const n = 4096, x = Float64Array.from(values(n, 3), (v) => (Number.isFinite(v) ? v : 1)), y = new Float64Array(n);
+  const relu = ops.opRules.relu, add = ops.opRules.add;
+  relu.forward(relu.plan([[n]], undefined), [x as unknown as Float32Array], y as unknown as Float32Array);
+  for (let i = 0; i < n; i++) assert.equal(y[i], x[i] > 0 ? x[i] : 0);
+  const b = new Float64Array([0.25, -0.5]), z = new Float64Array(n);
+  add.forward(add.plan([[n / 2, 2], [2]], undefined), [x as unknown as Float32Array, b as unknown as Float32Array], z as unknown as Float32Array);
+  for (let i = 0; i < n; i++) assert.equal(z[i], x[i] + b[i % 2]);
+});
