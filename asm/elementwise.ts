@@ -93,3 +93,27 @@ export function firstNonFinite(x: usize, n: i32): i32 {
   for (; i < n; i++) if ((load<u32>(x + <usize>i * 4) & 0x7f800000) == 0x7f800000) return i;
   return -1;
 }
+
+/**
+ * out[j] (+)= Σ_r g[r·m + j] over the n/m rows of g, in row order (the adjoint of biasAdd). init: the first row
+ * overwrites out (a new sum); else every row adds to it (the next chunk of the same sum).
+ */
+export function sumRows(g: usize, out: usize, n: i32, m: i32, init: i32): void {
+  let r = 0;
+  if (init) {
+    memory.copy(out, g, <usize>m * 4);
+    r = m;
+  }
+  for (; r < n; r += m) {
+    const gr = g + <usize>r * 4;
+    let j = 0;
+    for (; j + 4 <= m; j += 4) {
+      const o = <usize>j * 4;
+      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(gr + o)));
+    }
+    for (; j < m; j++) {
+      const o = <usize>j * 4;
+      store<f32>(out + o, load<f32>(out + o) + load<f32>(gr + o));
+    }
+  }
+}

@@ -58,7 +58,10 @@ function torch(): Record<string, number[]> | null {
     console.log(`(PyTorch column skipped: ${r.stderr.trim().split('\n').pop()})`);
     return null;
   }
-  return JSON.parse(r.stdout);
+  const parsed = JSON.parse(r.stdout);
+  const m = parsed._meta;
+  if (m) console.log(`(PyTorch ${m.torch}: ${m.threads} threads, convolutions through oneDNN: ${m.mkldnn}, BLAS ${m.blas.name}${m.blas.config ? ` [${m.blas.config}]` : ''}; env ${Object.entries(m.env as Record<string, string | null>).map(([k, v]) => `${k}=${v ?? '(unset)'}`).join(' ')})`);
+  return parsed;
 }
 
 function convnet(): Sequential {

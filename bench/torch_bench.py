@@ -4,47 +4,14 @@
 # torch's intra-op pool over the cores) and unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (a forced core type
 # halves sgemm speed); torch uses one thread per core. _meta names the BLAS library actually loaded, so a run on
 # the reference BLAS (about 3 GFLOP/s, when libopenblas is not installed) is visible.
-import ctypes, json, sys, time, os
+import json, sys, time, os
 import torch
+from torch_meta import run_meta
 
 quick = '--quick' in sys.argv
 torch.set_num_threads(os.cpu_count() or 1)
 torch.manual_seed(0)
-out = {}
-
-def blas_in_use():
-    torch.randn(64, 64) @ torch.randn(64, 64)  # make sure the BLAS is loaded
-    with open('/proc/self/maps') as f:
-        libs = sorted({line.split()[-1] for line in f if 'blas' in line.lower() and '.so' in line})
-    info = {'libraries': libs, 'name': 'unknown'}
-    for lib in libs:
-        real = os.path.realpath(lib)
-        try:
-            h = ctypes.CDLL(lib)
-        except OSError:
-            continue
-        if hasattr(h, 'openblas_get_config'):
-            h.openblas_get_config.restype = ctypes.c_char_p
-            core = ''
-            if hasattr(h, 'openblas_get_corename'):
-                h.openblas_get_corename.restype = ctypes.c_char_p
-                core = '; core ' + h.openblas_get_corename().decode()
-            info['name'] = 'OpenBLAS'
-            info['config'] = h.openblas_get_config().decode() + core
-        elif 'mkl' in real:
-            info['name'] = 'MKL'
-        elif real.endswith('blas/libblas.so.3') or 'libblas.so' in os.path.basename(real) and info['name'] == 'unknown':
-            info['name'] = 'reference BLAS (netlib)'
-    if 'mkl' in torch.__config__.show().lower() and info['name'] == 'unknown':
-        info['name'] = 'MKL (built into torch)'
-    return info
-
-out['_meta'] = {
-    'torch': torch.__version__,
-    'threads': torch.get_num_threads(),
-    'blas': blas_in_use(),
-    'env': {k: os.environ.get(k) for k in ['OPENBLAS_NUM_THREADS', 'OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS']},
-}
+out = {'_meta': run_meta()}
 
 def runs(fn, reps, warmup=True):
     if warmup:

@@ -2,13 +2,14 @@
 # Keras's MNIST convnet shapes; prints JSON {key: [seconds per run, ...]}. NCHW is PyTorch's native layout.
 import json, sys, time, os
 import torch
+from torch_meta import run_meta
 import torch.nn.functional as F
 
 quick = '--quick' in sys.argv
 n = int(sys.argv[sys.argv.index('--samples') + 1]) if '--samples' in sys.argv else 2560
 torch.set_num_threads(os.cpu_count() or 1)
 torch.manual_seed(0)
-out = {}
+out = {'_meta': run_meta()}
 
 def runs(fn, reps):
     fn()

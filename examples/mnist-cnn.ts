@@ -2,6 +2,8 @@
 // ships (no download): 8,000 for training, 2,000 held out. Conv2D 32 3×3 relu, MaxPooling 2, Conv2D 64 3×3 relu,
 // MaxPooling 2, Flatten, Dropout 0.5, Dense 10 softmax; Adam; batch 128; Keras progress lines.
 // Run: npm run build && node dist/examples/mnist-cnn.js [epochs]   (MNIST_TRAIN / MNIST_TEST shrink the data)
+// It reaches about 97.5% on the held-out digits in 15 epochs, as PyTorch does with the same recipe and split
+// (docs/convolution.md has both curves).
 
 import { Sequential, Conv2D, MaxPooling2D, Flatten, Dropout, Dense, setSeed, loadMnist, ops, type Tensor } from 'descent-ml';
 

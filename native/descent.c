@@ -3,7 +3,7 @@
 //   gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, accumulate)
 //       C[m×n] (+)= op(A)·op(B) on Float32Arrays in place, offsets and leading dimensions in elements.
 //   adam(w, g, m, v, c1, c2, alpha, eps)      the fused Adam update (same rule as asm/elementwise.ts)
-//   relu(x, y), reluGrad(x, g, gx), biasAdd(x, b, y), firstNonFinite(x)   elementwise loops for large arrays
+//   relu(x, y), reluGrad(x, g, gx), biasAdd(x, b, y), sumRows(g, out), firstNonFinite(x)   loops for large arrays
 //   im2col(x, col, geometry), col2im(col, x, geometry)   convolution's lowering to GEMM (channels last)
 //   maxPool(x, y, argmax, geometry)          max pooling with the flat input index of each maximum
 //   info()                                    { isa, features, threads, blas, blasPath, ... }
@@ -369,6 +369,13 @@ typedef uint32_t u32_alias __attribute__((may_alias));
     for (long r = 0; r < n; r += m)                                                                                \
       for (long j = 0; j < m; j++) y[r + j] = x[r + j] + b[j];                                                     \
   }                                                                                                                \
+  /* out[j] = Σ_r g[r·m + j] summed in row order in float32 (the adjoint of bias_add; m = out's length) */          \
+  __attribute__((target(TARGET))) static void sum_rows_##SUF(const float *restrict g, float *restrict out, long n,  \
+                                                             long m) {                                              \
+    for (long j = 0; j < m; j++) out[j] = g[j];                                                                    \
+    for (long r = m; r < n; r += m)                                                                                \
+      for (long j = 0; j < m; j++) out[j] += g[r + j];                                                             \
+  }                                                                                                                \
   /* index of the first NaN or ±Infinity, or −1: blocks are tested branch-free, a flagged block is rescanned */     \
   __attribute__((target(TARGET))) static long nonfinite_##SUF(const float *x, long n) {                            \
     const u32_alias *u = (const u32_alias *)x;                                                                     \
@@ -398,10 +405,11 @@ typedef struct {
   void (*relu_grad)(const float *, const float *, float *, long);
   void (*bias_add)(const float *, const float *, float *, long, long);
   long (*nonfinite)(const float *, long);
+  void (*sum_rows)(const float *restrict, float *restrict, long, long);
 } ew_t;
 
 static const ew_t *ew_kernels(void) {
-#define EW_TABLE(SUF) {adam_##SUF, relu_##SUF, relu_grad_##SUF, bias_add_##SUF, nonfinite_##SUF}
+#define EW_TABLE(SUF) {adam_##SUF, relu_##SUF, relu_grad_##SUF, bias_add_##SUF, nonfinite_##SUF, sum_rows_##SUF}
 #if X86
   static const ew_t k512 = EW_TABLE(avx512), k2 = EW_TABLE(avx2);
   if (!strcmp(isa->name, "avx512")) return &k512;
@@ -659,6 +667,19 @@ static napi_value js_relu(napi_env env, napi_callback_info info) { return ew_cal
 static napi_value js_relu_grad(napi_env env, napi_callback_info info) { return ew_call(env, info, EW_RELU_GRAD, 3); }
 static napi_value js_bias_add(napi_env env, napi_callback_info info) { return ew_call(env, info, EW_BIAS_ADD, 3); }
 
+// sumRows(g, out): out[j] = Σ_r g[r·m + j] with m = out's length (one thread: m accumulators in row order).
+static napi_value js_sum_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value v[2];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  float *g, *out;
+  size_t n, m;
+  if (argc < 2 || !get_f32(env, v[0], &g, &n, "g") || !get_f32(env, v[1], &out, &m, "out")) return NULL;
+  if (m == 0 || n % m) return napi_throw_range_error(env, NULL, "descent native: sumRows needs g's length to be a multiple of out's"), NULL;
+  ew_kernels()->sum_rows(g, out, (long)n, (long)m);
+  return NULL;
+}
+
 static napi_value js_first_nonfinite(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v[1], r;
@@ -797,6 +818,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"reluGrad", NULL, js_relu_grad, NULL, NULL, NULL, napi_default, NULL},
       {"biasAdd", NULL, js_bias_add, NULL, NULL, NULL, napi_default, NULL},
       {"firstNonFinite", NULL, js_first_nonfinite, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, js_sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"im2col", NULL, js_im2col, NULL, NULL, NULL, napi_default, NULL},
       {"col2im", NULL, js_col2im, NULL, NULL, NULL, napi_default, NULL},
       {"maxPool", NULL, js_max_pool, NULL, NULL, NULL, napi_default, NULL},

@@ -20,12 +20,14 @@ export interface Backend {
    * Optional elementwise kernels over whole arrays, for the ops' hot loops on large tensors (an op keeps its own
    * TypeScript loop, the definition, when a kernel is absent or the array is small; see ELEMENTWISE_MIN):
    * relu: y = x > 0 ? x : 0 (NaN gives 0); reluGrad: gx = x > 0 ? g : g·0; biasAdd: y[i] = x[i] + b[i mod b.length]
-   * (b.length divides x.length); firstNonFinite: the index of the first NaN or ±Infinity in x, or −1.
+   * (b.length divides x.length); sumRows, its adjoint: out[j] = Σ_r g[r·m + j] with m = out.length, summed in row
+   * order in float32; firstNonFinite: the index of the first NaN or ±Infinity in x, or −1.
    * Arrays of one call have equal lengths (b excepted); y may be x.
    */
   relu?(x: Float32Array, y: Float32Array): void;
   reluGrad?(x: Float32Array, g: Float32Array, gx: Float32Array): void;
   biasAdd?(x: Float32Array, b: Float32Array, y: Float32Array): void;
+  sumRows?(g: Float32Array, out: Float32Array): void;
   firstNonFinite?(x: Float32Array): number;
   /**
    * Optional convolution kernels, channels last: x [N, D, H, W, Cin], w [KD, KH, KW, Cin/groups, Cout] (Keras's
@@ -47,20 +49,6 @@ export const ELEMENTWISE_MIN = 2048;
 /** The backend whose elementwise kernels an op calls for n elements: the active one when large, else the TypeScript loops. */
 export function elementwise(n: number): Backend {
   return n >= ELEMENTWISE_MIN && active?.relu ? active : jsBackend;
-}
-
-/** Throws unless every array has the length of the first (elementwise kernels check before touching anything). */
-export function checkSameLengths(what: string, ...arrays: Float32Array[]): void {
-  for (const a of arrays) {
-    if (a.length !== arrays[0].length) throw new Error(`${what}: arrays must have the same length; got ${arrays.map((x) => x.length).join(', ')}.`);
-  }
-}
-
-/** Throws unless b is non-empty and its length divides x's and y's (equal) lengths. */
-export function checkBias(x: Float32Array, b: Float32Array, y: Float32Array): void {
-  if (x.length !== y.length || b.length === 0 || x.length % b.length !== 0) {
-    throw new Error(`biasAdd: x and y must have the same length, a multiple of the bias's; got ${x.length}, ${b.length}, ${y.length}.`);
-  }
 }
 
 // The reference kernels are always there, whichever modules were imported (the fast ones register in index.ts).

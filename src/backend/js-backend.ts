@@ -1,6 +1,7 @@
 // Plain TypeScript kernels: the oracle for tests and the fallback when WebAssembly is unavailable.
 
-import { checkSameLengths, checkBias, type Backend } from './backend.js';
+import type { Backend } from './backend.js';
+import { checkSameLengths, checkBias, checkRows } from './checks.js';
 
 export function matmulReference(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate = false): void {
   if (!accumulate) out.fill(0, 0, m * n);
@@ -49,6 +50,12 @@ export const jsBackend: Backend = {
       y[i] = x[i] + b[j];
       if (++j === m) j = 0;
     }
+  },
+  sumRows(g, out) {
+    checkRows(g, out);
+    const m = out.length;
+    for (let j = 0; j < m; j++) out[j] = g[j];
+    for (let i = m; i < g.length; i += m) for (let j = 0; j < m; j++) out[j] += g[i + j];
   },
   firstNonFinite(x) {
     for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;

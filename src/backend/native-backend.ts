@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkSameLengths, checkBias, type Backend } from './backend.js';
+import type { Backend } from './backend.js';
+import { checkSameLengths, checkBias, checkRows } from './checks.js';
 import { matmulReference } from './js-backend.js';
 import { checkMatmulArgs } from './wasm-backend.js';
 import type { ConvGeometry } from './conv-geometry.js';
@@ -47,6 +48,7 @@ interface Addon {
   reluGrad(x: Float32Array, g: Float32Array, gx: Float32Array): void;
   biasAdd(x: Float32Array, b: Float32Array, y: Float32Array): void;
   firstNonFinite(x: Float32Array): number;
+  sumRows(g: Float32Array, out: Float32Array): void;
   im2col(x: Float32Array, col: Float32Array, geometry: Int32Array): void;
   col2im(col: Float32Array, x: Float32Array, geometry: Int32Array): void;
   maxPool(x: Float32Array, y: Float32Array, argmax: Int32Array, geometry: Int32Array): void;
@@ -158,6 +160,7 @@ export function createNativeBackend(options: { addonPath?: string; threads?: num
     relu: (x, y) => (checkSameLengths('relu', x, y), addon.relu(x, y)),
     reluGrad: (x, g, gx) => (checkSameLengths('reluGrad', x, g, gx), addon.reluGrad(x, g, gx)),
     biasAdd: (x, b, y) => (checkBias(x, b, y), addon.biasAdd(x, b, y)),
+    sumRows: (g, out) => (checkRows(g, out), addon.sumRows(g, out)),
     firstNonFinite: (x) => addon.firstNonFinite(x),
     convForward,
     convBackpropInput,

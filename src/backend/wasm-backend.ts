@@ -5,7 +5,8 @@
 // wasm-protocol.ts); the main thread then blocks on Atomics.wait until the last chunk is done, since
 // Backend.matmul is synchronous.
 
-import { checkSameLengths, checkBias, type Backend } from './backend.js';
+import type { Backend } from './backend.js';
+import { checkSameLengths, checkBias, checkRows } from './checks.js';
 import { platform } from '../platform/node.js';
 import { matmulReference } from './js-backend.js';
 import { CTL_BYTES, Ctl, OP_GEMM, OP_STOP, runChunks, type GemmExports } from './wasm-protocol.js';
@@ -254,6 +255,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       heap.set(b, bp >> 2);
       chunked([x, y], 1, ([px, py], _lo, len) => exports.biasAdd(px, bp, py, len, b.length), b.length);
     },
+    sumRows(g, out) {
+      checkRows(g, out);
+      const m = out.length;
+      if (m > CHUNK) return sumRowsLoop(g, out);
+      const op = cp(3);
+      ensure(op + 4 * m);
+      chunked([g], 0, ([pg], lo, len) => exports.sumRows(pg, op, len, m, +(lo === 0)), m);
+      out.set(heap.subarray(op >> 2, (op >> 2) + m));
+    },
     firstNonFinite(x) {
       let found = -1;
       chunked([x], 0, ([px], lo, len) => {
@@ -285,6 +295,13 @@ function biasAddLoop(x: Float32Array, b: Float32Array, y: Float32Array): void {
     y[i] = x[i] + b[j];
     if (++j === b.length) j = 0;
   }
+}
+
+/** sumRows for rows too long for one chunk (rare). */
+function sumRowsLoop(g: Float32Array, out: Float32Array): void {
+  const m = out.length;
+  for (let j = 0; j < m; j++) out[j] = g[j];
+  for (let i = m; i < g.length; i += m) for (let j = 0; j < m; j++) out[j] += g[i + j];
 }
 
 function align(x: number, to: number): number {

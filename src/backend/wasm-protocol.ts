@@ -23,6 +23,7 @@ export interface GemmExports {
   reluGrad(x: number, g: number, gx: number, n: number): void;
   biasAdd(x: number, b: number, y: number, n: number, m: number): void;
   firstNonFinite(x: number, n: number): number;
+  sumRows(g: number, out: number, n: number, m: number, init: number): void;
   SCRATCH_BYTES: WebAssembly.Global;
   /** 1 in the relaxed-SIMD build (fused multiply-add in the GEMM micro-kernel). */
   FMA: WebAssembly.Global;

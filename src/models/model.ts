@@ -352,7 +352,7 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     const visit = (model: Model): boolean => {
       if (model.inputs.some((t) => t.shape[0] !== null)) return false;
       for (const node of model.nodes) {
-        if ((node.layer as { stateful?: unknown }).stateful === true) return false;
+        if (stateful(node.layer)) return false;
         if (node.layer instanceof Model && !visit(node.layer)) return false;
         for (const t of node.outputs) {
           const size = t.shape.slice(1).reduce<number | null>((a, d) => (a === null || d === null ? null : a * d), 1);
@@ -478,6 +478,12 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     const outputs = refs('outputLayers');
     return new Model({ inputs: inputs.length === 1 ? inputs[0] : inputs, outputs: outputs.length === 1 ? outputs[0] : outputs, name: config.name as string | undefined });
   }
+}
+
+/** A stateful layer (RNN stateful: true), or a wrapper of one (Bidirectional, TimeDistributed). */
+function stateful(layer: Layer): boolean {
+  const l = layer as Layer & { stateful?: unknown; forwardLayer?: unknown; backwardLayer?: unknown; layer?: unknown };
+  return l.stateful === true || [l.forwardLayer, l.backwardLayer, l.layer].some((inner) => inner instanceof Layer && stateful(inner));
 }
 
 registerLayer('Functional', Model);

@@ -2,6 +2,7 @@
 
 import { type Shape, sizeOf } from '../tensor/shape.js';
 import { stridedIndex, broadcastStrides } from '../tensor/strided.js';
+import { elementwise } from '../backend/backend.js';
 
 /** 'same': element i; 'scalar': element 0; 'suffix': i mod size (a bias over trailing dims); 'map': map[i]. */
 export interface Reader {
@@ -44,12 +45,9 @@ export function sumInto(r: Reader, g: Float32Array, out: Float32Array): void {
       out[0] = s;
       return;
     }
-    case 'suffix': {
-      const size = r.size;
-      out.set(g.subarray(0, size));
-      for (let i = size; i < g.length; i += size) for (let j = 0; j < size; j++) out[j] += g[i + j];
+    case 'suffix':
+      elementwise(g.length).sumRows!(g, out); // a bias gradient: a backend kernel (jsBackend's is the loop)
       return;
-    }
     case 'map': {
       const m = r.map!;
       out.fill(0);

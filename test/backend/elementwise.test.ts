@@ -1,5 +1,5 @@
-// Every backend's elementwise kernels (relu, its gradient, bias add, the finiteness scan) against their definitions
-// written out here, bit for bit: special values (NaN, ±Infinity, ±0, subnormals), odd lengths, in-place calls, and
+// Every backend's elementwise kernels (relu, its gradient, bias add and its adjoint, the finiteness scan) against
+// their definitions written out here, bit for bit: special values (NaN, ±Infinity, ±0, subnormals), odd lengths, in-place calls, and
 // arrays large enough to be split across threads (the native addon once per instruction set).
 
 import { test, after } from 'node:test';
@@ -50,6 +50,22 @@ for (const { label, backend, setup } of backends) {
       backend.biasAdd!(x, b, y);
       same(`${label} biasAdd ${rows}x${m}`, y, x.map((v, i) => v + b[i % m]));
     }
+  });
+
+  test(`${label}: sumRows(g) sums the rows of g in row order in float32 (biasAdd's adjoint)`, () => {
+    setup();
+    for (const [rows, m] of [[1, 1], [5, 1], [3, 3], [7, 10], [128, 256], [2, 17], [5000, 250], [40, 16385]]) {
+      const g = values(rows * m, m + 3).map((v) => (Number.isFinite(v) ? v : 0.5)), out = new Float32Array(m).fill(9);
+      backend.sumRows!(g, out);
+      const want = new Float32Array(m);
+      for (let j = 0; j < m; j++) {
+        let s = g[j];
+        for (let r = 1; r < rows; r++) s = Math.fround(s + g[r * m + j]);
+        want[j] = s;
+      }
+      same(`${label} sumRows ${rows}x${m}`, out, want);
+    }
+    assert.throws(() => backend.sumRows!(new Float32Array(5), new Float32Array(2)), /sumRows: g's length must be a multiple of out's; got 5 and 2/);
   });
 
   test(`${label}: firstNonFinite finds the first NaN or ±Infinity, or gives −1`, () => {

@@ -111,3 +111,12 @@ test('grad of a user function: d/dx Σ x³ = 3x²', () => {
   const g = grad((x) => ops.sum(ops.pow(x, 3)))(tensor([1, -2, 0.5]));
   close(g.data, [3, 12, 0.75], 1e-5, 'grad');
 });
+
+test('relu on float32 bits: special values, subnormals and the gradient (g·1 or g·0)', () => {
+  const x = tensor([NaN, -NaN, -0, 0, -1e-42, 1e-42, -3, 3, Infinity, -Infinity, 3.4e38, -3.4e38]);
+  const y = ops.relu(x).data;
+  const want = [0, 0, 0, 0, 0, 1e-42, 0, 3, Infinity, 0, 3.4e38, 0];
+  want.forEach((v, i) => assert.ok(Object.is(y[i], Math.fround(v)), `relu(${x.data[i]}) = ${y[i]}, expected ${v}`));
+  const g = grad((t: Tensor) => ops.sum(ops.mul(ops.relu(t), tensor([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]))))(x).data;
+  assert.deepEqual(Array.from(g), [0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0]);
+});
