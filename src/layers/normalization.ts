@@ -7,7 +7,7 @@
 //   LayerNormalization (Ba et al. 2016): the same formula with μ, σ² taken per sample over `axis` (default −1);
 //     γ, β have the shape of those axes.
 //   GroupNormalization (Wu & He 2018): μ, σ² per sample over the spatial positions and each group of channels
-//     (groups, default 32; channels last); γ, β per channel.
+//     (groups, default 32) of the channel axis (`axis`, default −1; 1 for channels first); γ, β per channel.
 
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -199,7 +199,7 @@ export class GroupNormalization extends Normalization {
     super('GroupNormalization', args, ['groups']);
     this.groups = args.groups ?? 32;
     if (!Number.isInteger(this.groups) || this.groups < 1) throw new Error(`GroupNormalization: groups must be a positive integer, got ${args.groups}.`);
-    if (this.axis.length !== 1 || this.axis[0] !== -1) throw new Error(`GroupNormalization: only axis -1 (channels last) is supported, got ${JSON.stringify(args.axis)}.`);
+    if (this.axis.length !== 1) throw new Error(`GroupNormalization: axis must be one axis (the channels'), got ${JSON.stringify(args.axis)}.`);
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -211,14 +211,17 @@ export class GroupNormalization extends Normalization {
   }
 
   call(input: Tensor): Tensor {
-    const c = input.shape[input.rank - 1], g = this.groups;
+    const [axis] = this.resolveAxes([null, ...input.shape.slice(1)]);
+    const c = input.shape[axis], g = this.groups;
     if (c % g !== 0) throw new Error(`GroupNormalization '${this.name}': groups (${g}) must divide the channels (${c}).`);
-    // [batch, ...spatial, groups, c/groups]: moments over everything but the batch and group axes.
-    const grouped = ops.reshape(input, [...input.shape.slice(0, -1), g, c / g]);
-    const axes = Array.from({ length: grouped.rank }, (_, i) => i).filter((i) => i !== 0 && i !== grouped.rank - 2);
+    // The channel axis split into [groups, c/groups] in place: moments over everything but the batch and group axes.
+    const grouped = ops.reshape(input, [...input.shape.slice(0, axis), g, c / g, ...input.shape.slice(axis + 1)]);
+    const axes = Array.from({ length: grouped.rank }, (_, i) => i).filter((i) => i !== 0 && i !== axis);
     let y = ops.reshape(standardize(grouped, axes, this.epsilon), input.shape);
-    if (this.gamma) y = ops.mul(y, this.gamma);
-    if (this.beta) y = ops.add(y, this.beta);
+    // γ and β [c] broadcast along the channel axis.
+    const shape = input.shape.map((d, i) => (i === axis ? d : 1));
+    if (this.gamma) y = ops.mul(y, ops.reshape(this.gamma, shape));
+    if (this.beta) y = ops.add(y, ops.reshape(this.beta, shape));
     return y;
   }
 

@@ -218,7 +218,11 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
       if (!ok) {
         const want = `[*, ${expected.slice(1).map((d) => (d === null ? '*' : d)).join(', ')}]`;
         const first = this.nodes.find((n) => n.inputs.includes(t))?.layer ?? t.sourceLayer;
-        throw new Error(`${what[i]} has shape ${formatShape(x.shape)} but model '${this.name}' expects inputs of shape ${want} (${this.inputs.length > 1 ? `input '${t.sourceLayer.name}', ` : ''}first layer '${first.name}').`);
+        // The same values per sample in another layout (flat 784-pixel rows for a [28, 28, 1] convnet): say how to reshape.
+        const sample = expected.slice(1);
+        const same = sample.every((d) => d !== null) && x.rank >= 1 && x.size / (x.shape[0] || 1) === sample.reduce<number>((p, d) => p * (d as number), 1);
+        const hint = same ? ` Each sample has the right number of values: reshape the data to [${x.shape[0]}, ${sample.join(', ')}] (ops.reshape(x, [-1, ${sample.join(', ')}])).` : '';
+        throw new Error(`${what[i]} has shape ${formatShape(x.shape)} but model '${this.name}' expects inputs of shape ${want} (${this.inputs.length > 1 ? `input '${t.sourceLayer.name}', ` : ''}first layer '${first.name}').${hint}`);
       }
       // Layers fed straight from this input check its values (Embedding: ids in range), naming the data's rows.
       for (const n of this.nodes) if (n.inputs.includes(t)) n.layer.checkInputData?.(x, what[i]);

@@ -65,6 +65,7 @@ const ROWS: { make: () => Layer; input: number[]; grad?: boolean }[] = [
   { make: () => new LayerNormalization(), input: [3, 4, 5] },
   { make: () => new LayerNormalization({ axis: [1, 2] }), input: [3, 4, 5] },
   { make: () => new GroupNormalization({ groups: 2 }), input: [2, 3, 4] },
+  { make: () => new GroupNormalization({ groups: 2, axis: 1 }), input: [2, 4, 3] },
   { make: () => new Reshape({ targetShape: [-1, 2] }), input: [2, 3, 4] },
   { make: () => new Permute({ dims: [2, 1] }), input: [2, 3, 4] },
   { make: () => new RepeatVector(3), input: [2, 4] },
@@ -155,6 +156,34 @@ function normalData(shape: number[], seed: number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return new Tensor(Float32Array.from({ length: n }, () => r.normal(5, 10)), shape);
 }
+
+test("GroupNormalization on any axis: Keras's correctness numbers (keras/src/layers/normalization/group_normalization_test.py)", () => {
+  const gn = (groups: number, axis: number, x: Tensor) => new GroupNormalization({ groups, axis, scale: false, center: false }).apply(x) as Tensor;
+  const near = (got: Tensor, want: number[]) => assert.ok(maxDiff(got.data, want) < 1e-3, `${Array.from(got.data)} vs ${want}`);
+  // test_correctness_instance_norm: 4 groups of one channel each.
+  near(gn(4, -1, tensor([[[-1, 1, 0, 2], [1, 3, -4, -2]]])), [-1, -1, 1, 1, 1, 1, -1, -1]);
+  // test_correctness_1d: one group over all 8 features; two groups on axis 1.
+  const x1 = tensor([[-1, -1, 1, 1, 2, 2, 0, -2]]);
+  near(gn(1, -1, x1), [-0.898, -0.898, 0.539, 0.539, 1.257, 1.257, -0.18, -1.616]);
+  near(gn(2, 1, x1), [-1, -1, 1, 1, 0.904, 0.904, -0.301, -1.507]);
+  // test_correctness_2d: axis 2 of [1, 2, 4].
+  const x2 = tensor([[[-1, -1, 2, 2], [1, 1, 0, -2]]]);
+  near(gn(1, -1, x2), [-0.898, -0.898, 1.257, 1.257, 0.539, 0.539, -0.18, -1.616]);
+  near(gn(2, 2, x2), [-1, -1, 0.904, 0.904, 1, 1, -0.301, -1.507]);
+  // test_broadcasting_2d_channels_first: [1, 4, 2, 2], channels on axis 1, 2 groups.
+  const x3 = new Tensor(Float32Array.from({ length: 16 }, (_, i) => i), [1, 4, 2, 2]);
+  const half = [-1.5274, -1.091, -0.6546, -0.2182, 0.2182, 0.6546, 1.091, 1.5274];
+  near(gn(2, 1, x3), [...half, ...half]);
+  // γ and β broadcast along the channel axis: axis 1 on [n, c, w] equals axis −1 on the transposed input.
+  const x = randomTensor(rng, [2, 4, 5]);
+  const a = new GroupNormalization({ groups: 2, axis: 1, gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal' });
+  const ya = a.apply(x) as Tensor;
+  const b = new GroupNormalization({ groups: 2 });
+  b.apply(ops.transpose(x, [0, 2, 1]));
+  b.setWeights(a.getWeights());
+  assert.ok(maxDiff(ya.data, ops.transpose(b.apply(ops.transpose(x, [0, 2, 1])) as Tensor, [0, 2, 1]).data) < 1e-5);
+  assert.throws(() => new GroupNormalization({ axis: [1, 2] }), /GroupNormalization: axis must be one axis/);
+});
 
 test("BatchNormalization: Keras's correctness test (momentum 0, three training calls), train and inference differ", () => {
   for (const axis of [-1, 1]) {
@@ -322,7 +351,8 @@ test('bad input: flat images into Conv2D, a kernel larger than the input, pool s
   const m = new Sequential([new Conv2D(8, 3, { inputShape: [28, 28, 1] }), new Flatten(), new Dense(2)]);
   m.compile({ loss: 'mse', optimizer: 'sgd' });
   const before = m.getWeights().map((w) => w.data.slice());
-  await assert.rejects(() => m.fit(randomTensor(rng, [4, 784]), randomTensor(rng, [4, 2]), { verbose: 0 }), /shape \[4, 784\]/);
+  await assert.rejects(() => m.fit(randomTensor(rng, [4, 784]), randomTensor(rng, [4, 2]), { verbose: 0 }), /x has shape \[4, 784\] but .* expects inputs of shape \[\*, 28, 28, 1\].*reshape the data to \[4, 28, 28, 1\]/);
+  await assert.rejects(() => m.fit(randomTensor(rng, [4, 28, 28, 3]), randomTensor(rng, [4, 2]), { verbose: 0 }), (e: Error) => /expects inputs of shape \[\*, 28, 28, 1\]/.test(e.message) && !/reshape/.test(e.message));
   m.getWeights().forEach((w, i) => assert.deepEqual(w.data, before[i]));
   assert.throws(() => new Sequential([new Conv2D(2, 5, { inputShape: [3, 3, 1] })]), /kernel 5×5 is larger than the input 3×3 with padding 'valid'/);
   assert.throws(() => new MaxPooling2D({ poolSize: 0 }), /MaxPooling2D: poolSize must be a positive integer/);
