@@ -200,3 +200,26 @@ test('captured steps: a replayed step checks token ids and carries stateful stat
   [p1, p2, p3].forEach((p, k) => assert.ok(Array.from(p).every((v, i) => Math.abs(v - eager[k][i]) < 1e-6), `predict call ${k + 1}`));
   assert.notDeepEqual(Array.from(p2), Array.from(p1));
 });
+
+test('a stacked model (Embedding with a mask, Bidirectional LSTM sequences, GRU, TimeDistributed) trains the same replayed and eager', async () => {
+  const make = () => {
+    setSeed(12);
+    const m = new Sequential([
+      new Embedding({ inputDim: 7, outputDim: 3, maskZero: true, inputShape: [5] }),
+      new Bidirectional(new LSTM(3, { returnSequences: true }), { mergeMode: 'sum' }),
+      new TimeDistributed(new Dense(3, { activation: 'tanh' })),
+      new GRU(2, { resetAfter: true }),
+      new Dense(1),
+    ]);
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    return m;
+  };
+  const replayed = make(), eager = make();
+  eager.fastPath = false;
+  const x = tensor([[1, 2, 3, 0, 0], [4, 5, 0, 0, 0], [6, 1, 2, 3, 4], [2, 2, 0, 0, 0]]);
+  const y = tensor([[0.3], [-0.2], [0.8], [0.1]]);
+  await replayed.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+  await eager.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+  const a = replayed.getWeights(), b = eager.getWeights();
+  a.forEach((w, i) => w.data.forEach((v, j) => assert.ok(Math.abs(v - b[i].data[j]) < 1e-5, `weight ${i}[${j}]: replayed ${v} vs eager ${b[i].data[j]}`)));
+});
