@@ -70,7 +70,8 @@ export class Program {
     this.forward = keep.filter((e) => !e.rule.view).map((e) => ({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data }));
 
     // Backward, planned over the record in reverse: the first contribution to a gradient writes its buffer (or adds into
-    // it, zeroed first, for addsGrad rules); later ones are computed apart and added, or added in place (addsGrad).
+    // it, zeroed first, for addsGrad rules, or is the output's gradient buffer itself, for passesGrad inputs); later
+    // ones are computed apart and added, or added in place (addsGrad).
     const gradOf = new Map<Tensor, Buf>();
     const backward: BackExec[] = [];
     const zeroed: Buf[] = [];
@@ -81,9 +82,14 @@ export class Program {
       const g = gradOf.get(e.output);
       if (!g || !e.rule.backward) continue;
       const adds: Buf[] = [];
-      const gx = e.inputs.map((x) => {
+      const gx = e.inputs.map((x, k) => {
         if (!x.requiresGrad) return null;
         const target = gradOf.get(x);
+        // The output's gradient is complete here and read by nothing after this op: it can be x's gradient as it is.
+        if (!target && e.rule.passesGrad?.(e.plan, k)) {
+          gradOf.set(x, g);
+          return null;
+        }
         if (!target) {
           const buf = alloc(x.size);
           gradOf.set(x, buf);
@@ -95,7 +101,7 @@ export class Program {
         adds.push(scratch, target);
         return scratch;
       });
-      backward.push({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data, g, gx, adds });
+      if (gx.some((b) => b)) backward.push({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data, g, gx, adds });
     }
     this.backward = backward;
     this.zeroed = zeroed;

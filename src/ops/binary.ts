@@ -86,6 +86,7 @@ function negInto(r: Reader, g: Buf, gx: Buf, tmp: () => Buf): void {
 export const binaryRules = {
   add: {
     plan: planBinary,
+    passesGrad: (p, k) => (k === 0 ? p.ra : p.rb).kind === 'same',
     forward: (p, [a, b], y) => cycled('add', p, a, b, y),
     backward: (p, _x, _y, g, [ga, gb]) => {
       if (ga) sumInto(p.ra, g, ga);
@@ -94,6 +95,7 @@ export const binaryRules = {
   } as Rule<undefined, BinaryPlan>,
   sub: {
     plan: planBinary,
+    passesGrad: (p, k) => k === 0 && p.ra.kind === 'same',
     forward: (p, [a, b], y) => cycled('sub', p, a, b, y),
     backward: (p, _x, _y, g, [ga, gb]) => {
       if (ga) sumInto(p.ra, g, ga);
