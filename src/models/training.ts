@@ -344,9 +344,14 @@ function stepBody(model: TrainableModel, nx: number, ny: number, training: boole
   };
 }
 
+/** A program's outputs split into predictions and per-output losses, once per program (not per step). */
+const outputSplit = new WeakMap<Program, { preds: Tensor[]; losses: readonly Tensor[] }>();
+
 /** A replayed program's values as a StepResult (predictions over the program's buffers, valid until its next run). */
 function programResult(p: Program, ny: number): StepResult {
-  return { loss: p.loss![0], outputLosses: p.outputs.slice(ny).map((t) => t.data[0]), preds: p.outputs.slice(0, ny) as Tensor[] };
+  let s = outputSplit.get(p);
+  if (!s) outputSplit.set(p, (s = { preds: p.outputs.slice(0, ny) as Tensor[], losses: p.outputs.slice(ny) }));
+  return { loss: p.loss![0], outputLosses: s.losses.map((t) => t.data[0]), preds: s.preds };
 }
 
 /**
