@@ -44,10 +44,11 @@ export class Program {
   /** Gradient buffers first written by a rule that adds (addsGrad): zeroed before each backward pass. */
   private readonly zeroed: readonly Buf[];
 
-  constructor(body: StepBody, inputs: readonly (Tensor | null)[], wrt: readonly Tensor[]) {
+  /** adoptable(t): t's buffer is the caller's scratch, refilled in place before each call: read it, do not copy it. */
+  constructor(body: StepBody, inputs: readonly (Tensor | null)[], wrt: readonly Tensor[], adoptable?: (t: Tensor) => boolean) {
     this.shapes = inputs.map((t) => t && t.shape);
-    const leafTensors = inputs.map((t) => t && new Tensor(alloc(t.size), t.shape));
-    leafTensors.forEach((t, i) => t?.data.set(inputs[i]!.data));
+    const leafTensors = inputs.map((t) => t && new Tensor(adoptable?.(t) ? t.data : alloc(t.size), t.shape));
+    leafTensors.forEach((t, i) => t && t.data !== inputs[i]!.data && t.data.set(inputs[i]!.data));
     this.leaves = leafTensors.map((t) => t && t.data);
     const tape: TapeEntry[] = [];
     const result = recordOps(tape, () => body(leafTensors));
@@ -124,11 +125,11 @@ export class Program {
     return true;
   }
 
-  /** Replay: copy the inputs in, run every recorded op's forward, then the planned backward. */
+  /** Replay: copy the inputs in (unless one is the adopted buffer itself), run every recorded op's forward, then the planned backward. */
   run(inputs: readonly (Tensor | null)[]): void {
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i];
-      if (t) this.leaves[i]!.set(t.data);
+      if (t && t.data !== this.leaves[i]) this.leaves[i]!.set(t.data);
     }
     const fw = this.forward;
     for (let i = 0; i < fw.length; i++) {
@@ -169,6 +170,11 @@ export class CapturedStep {
     readonly wrt: readonly Tensor[] = [],
     /** Signatures kept at once (full batches, the last partial batch, validation batches…). */
     private readonly limit = 8,
+    /**
+     * Inputs whose buffers a new program may read in place instead of copying (the trainer's batch buffers, which it
+     * refills before every step): a later call with another buffer of that shape is copied into the adopted one.
+     */
+    private readonly adoptable?: (t: Tensor) => boolean,
   ) {}
 
   /** [gradient, variable] pairs of a program, for optimizer.applyGradients (made once per program). */
@@ -186,7 +192,7 @@ export class CapturedStep {
         return programs[i];
       }
     }
-    const p = new Program(this.body, inputs, this.wrt);
+    const p = new Program(this.body, inputs, this.wrt, this.adoptable);
     if (programs.length >= this.limit) programs.pop();
     programs.unshift(p);
     return p;

@@ -125,3 +125,20 @@ test('gradients passed through unchanged (add, sub, reshape) share buffers and s
     w.data.forEach((_, i) => (w.data[i] -= 0.01 * p.grads[0][i]));
   }
 });
+
+test('an adoptable input buffer is read in place on replay; another buffer of that shape is copied into it', () => {
+  const buf = new Float32Array([1, 2, 3]);
+  const step = new CapturedStep(([x]) => ({ outputs: [ops.mul(x!, 2)] }), [], 8, (t) => t.data === buf);
+  const own = new Tensor(buf, [3]);
+  assert.deepEqual(Array.from(step.run([own]).outputs[0].data), [2, 4, 6]);
+  buf.set([5, 6, 7]); // the trainer refills its batch buffer in place
+  assert.deepEqual(Array.from(step.run([own]).outputs[0].data), [10, 12, 14]);
+  assert.deepEqual(Array.from(step.run([new Tensor(new Float32Array([-1, 0, 1]), [3])]).outputs[0].data), [-2, 0, 2]);
+  assert.deepEqual(Array.from(buf), [-1, 0, 1], 'the other buffer was copied into the adopted one');
+  // Without adoption the caller's buffer is never written.
+  const mine = new Float32Array([1, 1, 1]);
+  const plain = new CapturedStep(([x]) => ({ outputs: [ops.mul(x!, 2)] }));
+  plain.run([new Tensor(mine, [3])]);
+  assert.deepEqual(Array.from(plain.run([new Tensor(new Float32Array([3, 3, 3]), [3])]).outputs[0].data), [6, 6, 6]);
+  assert.deepEqual(Array.from(mine), [1, 1, 1]);
+});
