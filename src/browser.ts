@@ -47,7 +47,7 @@ export * as metrics from './metrics/index.js';
 export { Metric, getMetric, Precision, Recall, AUC } from './metrics/index.js';
 
 // models and the training loop
-export { Model, type ModelArgs, type Predictions } from './models/model.js';
+export { Model, type ModelArgs, type Predictions, type InputData, type TextData, type ModelFitOptions } from './models/model.js';
 export { Sequential } from './models/sequential.js';
 export type { CompileOptions, Compiled, CompiledOutput } from './models/compile.js';
 export type { FitOptions, EvaluateOptions, ModelData, TrainableModel } from './models/training.js';
@@ -73,7 +73,7 @@ export { trainTestSplit, type SplitOptions, type SplitResult } from './data/spli
 export { Scaler, StandardScaler, MinMaxScaler, scalerFromJSON, type ScalerJSON, type StandardScalerOptions, type MinMaxScalerOptions } from './data/scalers.js';
 export { toCategorical } from './data/categorical.js';
 export { padSequences, type PadSequencesOptions } from './data/sequences.js';
-export { TextVectorization, type TextVectorizationOptions, type TextOutputMode, type Standardize, type Split } from './data/text-vectorization.js';
+export { TextVectorization, type TextVectorizationOptions, type TextOutputMode, type Standardize, type Split } from './layers/text-vectorization.js';
 export { modelArtifacts, type SaveOptions } from './io/artifacts.js';
 export { modelFromJSON, type LoadOptions } from './io/from-json.js';
 export { saveToUrl as saveModel, loadModel, browserFiles, listModels, removeModel, type ModelFiles } from './io/browser.js';

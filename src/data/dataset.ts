@@ -8,15 +8,15 @@ import { Rng, getRng } from '../tensor/random.js';
 import type { CsvEncoders, CsvOptions } from './csv.js';
 import { platform } from '../platform/node.js';
 
-/** One mini-batch: features and targets with the same first dimension. */
-export interface Batch {
-  x: Tensor;
+/** One mini-batch: features and targets with the same first dimension (X = readonly string[]: texts, for a model that starts with TextVectorization). */
+export interface Batch<X = Tensor> {
+  x: X;
   y: Tensor;
 }
 
 /** What fit accepts instead of (x, y): a re-iterable stream of batches; one iteration is one epoch. */
-export interface BatchSource {
-  batches(): AsyncIterable<Batch>;
+export interface BatchSource<X = Tensor> {
+  batches(): AsyncIterable<Batch<X>>;
   /** Batches per epoch when known (Keras's steps_per_epoch); undefined until known. */
   readonly steps?: number;
 }
@@ -25,25 +25,27 @@ export function isBatchSource(value: unknown): value is BatchSource {
   return typeof value === 'object' && value !== null && typeof (value as BatchSource).batches === 'function';
 }
 
-/** One example: a feature row and its target (a number or a vector). */
-export interface Example {
-  x: ArrayLike<number>;
+/** One example: a feature row (or a text, for a model that starts with TextVectorization) and its target (a number or a vector). */
+export interface Example<X extends ArrayLike<number> | string = ArrayLike<number>> {
+  x: X;
   y: ArrayLike<number> | number;
 }
 
-type ExampleStream = () => AsyncIterable<Example> | Iterable<Example>;
+type ExampleStream<X extends ArrayLike<number> | string> = () => AsyncIterable<Example<X>> | Iterable<Example<X>>;
+/** A batch's x for examples whose x is X: texts stay strings, numbers become one tensor. */
+type BatchX<X> = X extends string ? readonly string[] : Tensor;
 
 /**
  * A re-iterable stream of examples. Build one with Dataset.fromTensors, Dataset.fromExamples or
  * Dataset.fromCsv, optionally .shuffle(bufferSize), then .batch(n) to get a BatchSource for fit.
  */
-export class Dataset {
+export class Dataset<X extends ArrayLike<number> | string = ArrayLike<number>> {
   /**
    * @param stream called once per epoch, yields examples in order
    * @param sizeHint number of examples when known (a getter so lazily-counted sources can report it later)
    */
   constructor(
-    private readonly stream: ExampleStream,
+    private readonly stream: ExampleStream<X>,
     private readonly sizeHint: () => number | undefined = () => undefined,
   ) {}
 
@@ -52,10 +54,22 @@ export class Dataset {
     return this.sizeHint();
   }
 
-  /** Examples from in-memory tensors (row i of x with row i of y). */
-  static fromTensors(x: TensorLike, y: TensorLike): Dataset {
-    const xt = tensor(x);
+  /** Examples from in-memory tensors (row i of x with row i of y); x may be texts (one string per example). */
+  static fromTensors(x: readonly string[], y: TensorLike): Dataset<string>;
+  static fromTensors(x: TensorLike, y: TensorLike): Dataset;
+  static fromTensors(x: TensorLike | readonly string[], y: TensorLike): Dataset<string> | Dataset {
     const yt = tensor(y);
+    if (Array.isArray(x) && typeof x[0] === 'string') {
+        const texts = x as unknown as readonly string[];
+      const bad = texts.findIndex((t) => typeof t !== 'string');
+      if (bad >= 0) throw new Error(`Dataset.fromTensors: x[${bad}] is ${JSON.stringify(texts[bad])}; x must be all texts or all numbers.`);
+      if (yt.rank === 0 || yt.shape[0] !== texts.length) throw new Error(`Dataset.fromTensors: x has ${texts.length} texts but y has ${yt.rank === 0 ? 'no sample dimension' : `${yt.shape[0]} samples (shape ${formatShape(yt.shape)})`}.`);
+      const dy = yt.size / Math.max(texts.length, 1);
+      return new Dataset<string>(function* () {
+        for (let i = 0; i < texts.length; i++) yield { x: texts[i], y: yt.data.subarray(i * dy, (i + 1) * dy) };
+      }, () => texts.length).withShapes([], yt.shape.slice(1));
+    }
+    const xt = tensor(x as TensorLike);
     if (xt.rank === 0 || yt.rank === 0) throw new Error('Dataset.fromTensors needs x and y with a first (sample) dimension.');
     const n = xt.shape[0];
     if (yt.shape[0] !== n) {
@@ -80,8 +94,8 @@ export class Dataset {
   }
 
   /** Examples from a function that returns a fresh (async) iterable each epoch. */
-  static fromExamples(stream: ExampleStream, options: { size?: number } = {}): Dataset {
-    return new Dataset(stream, () => options.size);
+  static fromExamples<X extends ArrayLike<number> | string = ArrayLike<number>>(stream: ExampleStream<X>, options: { size?: number } = {}): Dataset<X> {
+    return new Dataset<X>(stream, () => options.size);
   }
 
   /** Per-example shapes used to build batch tensors (default: flat vectors / scalars); read lazily. */
@@ -93,12 +107,12 @@ export class Dataset {
   }
 
   /** Shuffle with a buffer of `bufferSize` examples (as tf.data): exact uniform shuffle when the buffer holds the whole set. */
-  shuffle(bufferSize: number, options: { seed?: number } = {}): Dataset {
+  shuffle(bufferSize: number, options: { seed?: number } = {}): Dataset<X> {
     if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new Error(`shuffle bufferSize must be a positive integer, got ${bufferSize}.`);
     const source = this.stream;
     const rng: Rng = options.seed === undefined ? getRng() : new Rng(options.seed);
-    const ds = new Dataset(async function* () {
-      const buffer: Example[] = [];
+    const ds = new Dataset<X>(async function* () {
+      const buffer: Example<X>[] = [];
       for await (const ex of source()) {
         // Copy: sources may reuse views into one buffer.
         const item = copyExample(ex);
@@ -118,7 +132,7 @@ export class Dataset {
   }
 
   /** Group examples into batches of `batchSize` (the last partial batch is kept, as Keras does). */
-  batch(batchSize: number): BatchSource {
+  batch(batchSize: number): BatchSource<BatchX<X>> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}.`);
     const source = this.stream;
     const sizeHint = this.sizeHint;
@@ -128,43 +142,50 @@ export class Dataset {
         const n = sizeHint();
         return n === undefined ? undefined : Math.ceil(n / batchSize);
       },
-      async *batches(): AsyncIterable<Batch> {
-        let xs: Example['x'][] = [];
+      async *batches(): AsyncIterable<Batch<BatchX<X>>> {
+        let xs: X[] = [];
         let ys: Example['y'][] = [];
         for await (const ex of source()) {
           xs.push(ex.x);
           ys.push(ex.y);
           if (xs.length === batchSize) {
-            yield stackBatch(xs, ys, shapes());
+            yield stackBatch(xs, ys, shapes()) as Batch<BatchX<X>>;
             xs = [];
             ys = [];
           }
         }
-        if (xs.length > 0) yield stackBatch(xs, ys, shapes());
+        if (xs.length > 0) yield stackBatch(xs, ys, shapes()) as Batch<BatchX<X>>;
       },
     };
   }
 
   /** Iterate over the examples of one epoch. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Example> {
+  async *[Symbol.asyncIterator](): AsyncIterator<Example<X>> {
     for await (const ex of this.stream()) yield ex;
   }
 }
 
-/** A BatchSource from a function returning batches (tensors or nested arrays); `steps` when the length is known. */
-export function batchesFromGenerator(
-  generator: () => AsyncIterable<{ x: TensorLike; y: TensorLike }> | Iterable<{ x: TensorLike; y: TensorLike }>,
-  options: { steps?: number } = {},
-): BatchSource {
+type Batches<X> = () => AsyncIterable<{ x: X; y: TensorLike }> | Iterable<{ x: X; y: TensorLike }>;
+
+/**
+ * A BatchSource from a function returning batches (tensors or nested arrays; x may be texts, string[], for a model
+ * that starts with TextVectorization); `steps` when the length is known.
+ */
+export function batchesFromGenerator(generator: Batches<readonly string[]>, options?: { steps?: number }): BatchSource<readonly string[]>;
+export function batchesFromGenerator(generator: Batches<TensorLike>, options?: { steps?: number }): BatchSource;
+export function batchesFromGenerator(generator: Batches<TensorLike | readonly string[]>, options: { steps?: number } = {}): BatchSource<Tensor | readonly string[]> {
   return {
     steps: options.steps,
-    async *batches(): AsyncIterable<Batch> {
+    async *batches(): AsyncIterable<Batch<Tensor | readonly string[]>> {
       let i = 0;
       for await (const b of generator()) {
-        const x = tensor(b.x);
+        // Texts stay strings: the model's TextVectorization encodes them.
+        const texts = Array.isArray(b.x) && typeof b.x[0] === 'string' ? (b.x as unknown as readonly string[]) : null;
+        const x = texts ?? tensor(b.x as TensorLike);
         const y = tensor(b.y);
-        if (x.shape[0] !== y.shape[0]) {
-          throw new Error(`Batch ${i}: x has ${x.shape[0]} samples (shape ${formatShape(x.shape)}) but y has ${y.shape[0]} (shape ${formatShape(y.shape)}).`);
+        const n = texts ? texts.length : (x as Tensor).shape[0];
+        if (n !== y.shape[0]) {
+          throw new Error(`Batch ${i}: x has ${n} samples (${texts ? 'texts' : `shape ${formatShape((x as Tensor).shape)}`}) but y has ${y.shape[0]} (shape ${formatShape(y.shape)}).`);
         }
         i++;
         yield { x, y };
@@ -173,21 +194,24 @@ export function batchesFromGenerator(
   };
 }
 
-function copyExample(ex: Example): Example {
-  return { x: Float32Array.from(ex.x), y: typeof ex.y === 'number' ? ex.y : Float32Array.from(ex.y) };
+function copyExample<X extends ArrayLike<number> | string>(ex: Example<X>): Example<X> {
+  return { x: (typeof ex.x === 'string' ? ex.x : Float32Array.from(ex.x)) as X, y: typeof ex.y === 'number' ? ex.y : Float32Array.from(ex.y) };
 }
 
 function stackBatch(
-  xs: Example['x'][],
+  xs: (ArrayLike<number> | string)[],
   ys: Example['y'][],
   shapes: { x?: readonly number[]; y?: readonly number[] },
-): Batch {
+): Batch<Tensor | readonly string[]> {
   const n = xs.length;
+  const texts = typeof xs[0] === 'string';
+  const mixed = xs.findIndex((v) => (typeof v === 'string') !== texts);
+  if (mixed >= 0) throw new Error(`Example ${mixed} of a batch has ${texts ? 'numbers' : 'a text'} as x, but the first example ${texts ? 'a text' : 'numbers'}.`);
   const dx = xs[0].length;
-  const x = new Float32Array(n * dx);
-  for (let i = 0; i < n; i++) {
+  const x = new Float32Array(texts ? 0 : n * dx);
+  for (let i = 0; i < n && !texts; i++) {
     if (xs[i].length !== dx) throw new Error(`Example ${i} of a batch has ${xs[i].length} features, expected ${dx} (as the first example).`);
-    x.set(xs[i], i * dx);
+    x.set(xs[i] as ArrayLike<number>, i * dx);
   }
   const y0 = ys[0];
   const dy = typeof y0 === 'number' ? 1 : y0.length;
@@ -201,7 +225,7 @@ function stackBatch(
     }
   }
   const yShape = shapes.y ?? (typeof y0 === 'number' ? [] : [dy]);
-  return { x: new Tensor(x, [n, ...(shapes.x ?? [dx])]), y: new Tensor(y, [n, ...yShape]) };
+  return { x: texts ? (xs as string[]) : new Tensor(x, [n, ...(shapes.x ?? [dx])]), y: new Tensor(y, [n, ...yShape]) };
 }
 
 /** A Dataset over a CSV file on disk; fits its encoders lazily (or call prepare()). */

@@ -82,11 +82,13 @@ export function toCamelCase(identifier: string): string {
 
 /** Graph references ([layer name, node, tensor, kwargs]): layer names are kept as they are in both directions. */
 const GRAPH_KEYS = new Set(['inboundNodes', 'inbound_nodes', 'inputLayers', 'input_layers', 'outputLayers', 'output_layers']);
+/** Values kept as they are too: a TextVectorization's vocabulary is tokens, not identifiers to re-case. */
+const VERBATIM_KEYS = new Set([...GRAPH_KEYS, 'vocabulary']);
 
 /** camelCase config to the file's snake_case (TF.js convertTsToPythonic). */
 export function toPythonic(value: unknown, key?: string): unknown {
   if (value === null || value === undefined) return null;
-  if (key !== undefined && GRAPH_KEYS.has(key)) return JSON.parse(JSON.stringify(value));
+  if (key !== undefined && VERBATIM_KEYS.has(key)) return JSON.parse(JSON.stringify(value));
   if (typeof value === 'string') return toSnakeCase(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => toPythonic(v, key));
@@ -106,7 +108,7 @@ export function fromPythonic(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     // class_name values are class names (kept); 'name' values are user names (kept).
-    out[toCamelCase(k)] = ((k === 'name' || k === 'class_name') && typeof v === 'string') || GRAPH_KEYS.has(k) ? v : fromPythonic(v);
+    out[toCamelCase(k)] = ((k === 'name' || k === 'class_name') && typeof v === 'string') || VERBATIM_KEYS.has(k) ? v : fromPythonic(v);
   }
   return out;
 }

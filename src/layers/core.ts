@@ -91,19 +91,26 @@ export class InputLayer extends Layer {
   readonly className = 'InputLayer';
   /** The symbolic tensor this input feeds into the graph. */
   readonly output: SymbolicTensor;
-  constructor(args: LayerArgs & { shape?: readonly number[]; sparse?: boolean; ragged?: boolean } = {}) {
+  /** 'float32' (default), or 'string' for texts, which only a TextVectorization may take. */
+  readonly dtype: 'float32' | 'string';
+  constructor(args: Omit<LayerArgs, 'dtype'> & { shape?: readonly number[]; sparse?: boolean; ragged?: boolean; dtype?: 'float32' | 'string' } = {}) {
     checkLayerOptions('InputLayer', args, ['shape', 'sparse', 'ragged']);
-    const { shape, sparse: _sparse, ragged: _ragged, ...rest } = args;
+    const { shape, sparse: _sparse, ragged: _ragged, dtype, ...rest } = args;
+    if (dtype !== undefined && dtype !== 'float32' && dtype !== 'string') throw new Error(`InputLayer dtype must be 'float32' or 'string', got ${JSON.stringify(dtype)}.`);
     super({ ...rest, inputShape: args.inputShape ?? shape });
     if (!this.batchInputShape) throw new Error('InputLayer needs inputShape (or shape, or batchInputShape).');
+    this.dtype = dtype ?? 'float32';
     this.built = true;
     this.ensureName();
-    const node = new Node(this, [], [this.batchInputShape], false, false);
+    const node = new Node(this, [], [this.batchInputShape], false, false, this.dtype);
     this.inboundNodes.push(node);
     this.output = node.outputs[0];
   }
   call(input: Tensor): Tensor {
     return input;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), dtype: this.dtype };
   }
 }
 
@@ -111,10 +118,11 @@ export class InputLayer extends Layer {
  * Keras's Input({ shape }): a symbolic tensor of shape [batch, ...shape] to build a functional model from
  * (`const x = Input({ shape: [8] }); const y = new Dense(1).apply(x); new Model({ inputs: x, outputs: y })`);
  * also accepted as the first element of a Sequential model. name defaults to input_layer, input_layer_1, ... (Keras 3).
+ * dtype 'string' declares texts (shape [] or [1]: one text per sample), to be fed to a TextVectorization layer.
  */
-export function Input(args: { shape: readonly number[]; name?: string; batchSize?: number }): SymbolicTensor {
+export function Input(args: { shape: readonly number[]; name?: string; batchSize?: number; dtype?: 'float32' | 'string' }): SymbolicTensor {
   if (!args || !Array.isArray(args.shape)) throw new Error(`Input needs a shape, e.g. Input({ shape: [8] }), got ${JSON.stringify(args)}.`);
-  return new InputLayer({ inputShape: args.shape, name: args.name, batchInputShape: [args.batchSize ?? null, ...args.shape] }).output;
+  return new InputLayer({ inputShape: args.shape, name: args.name, batchInputShape: [args.batchSize ?? null, ...args.shape], dtype: args.dtype }).output;
 }
 
 registerLayer('Activation', Activation);

@@ -13,3 +13,4 @@ import './simple-rnn.js';
 import './lstm.js';
 import './gru.js';
 import './wrappers.js';
+import './text-vectorization.js';

@@ -47,6 +47,8 @@ export class SymbolicTensor {
     readonly node: Node,
     /** Which of the node's outputs this is. */
     readonly index: number,
+    /** 'string' for a text input (Input({ dtype: 'string' })), which only a TextVectorization may take. */
+    readonly dtype: 'float32' | 'string' = 'float32',
   ) {}
   get sourceLayer(): Layer {
     return this.node.layer;
@@ -74,8 +76,9 @@ export class Node {
     readonly listInput: boolean,
     /** Whether the layer returned a list (several outputs). */
     readonly listOutput: boolean,
+    dtype: 'float32' | 'string' = 'float32',
   ) {
-    this.outputs = outputShapes.map((s, i) => new SymbolicTensor([...s], this, i));
+    this.outputs = outputShapes.map((s, i) => new SymbolicTensor([...s], this, i, dtype));
   }
 }
 
@@ -196,6 +199,14 @@ export abstract class Layer {
    */
   checkInputData?(x: Tensor, what: string): void;
 
+  /**
+   * Present on layers fed with texts (TextVectorization): turns the data given for a string input (an array of
+   * strings) into the tensor the rest of the model takes. A model runs it at its input boundary, in fit, evaluate and
+   * predict, before the captured numeric step (as Keras runs TextVectorization as CPU preprocessing); strings never
+   * enter the numeric graph. `what` names the data in errors.
+   */
+  encodeStrings?(data: unknown, what: string): Tensor;
+
   /** Output shape for an input shape (batch dimension included); a list of shapes for several outputs. */
   computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
     return inputShape;
@@ -276,6 +287,10 @@ export abstract class Layer {
   }
 
   private applySymbolic(inputs: SymbolicTensor[], listInput: boolean): SymbolicTensor | SymbolicTensor[] {
+    for (const t of inputs) {
+      if (t.dtype === 'string' && !this.encodeStrings) throw new Error(`Layer '${this.name}' (${this.className}) takes numbers but was given the string input '${t.name}': put a TextVectorization layer between them (it turns texts into token ids).`);
+      if (t.dtype !== 'string' && this.encodeStrings) throw new Error(`Layer '${this.name}' (${this.className}) takes strings but was given '${t.name}', a tensor of numbers: declare the input as Input({ shape: [1], dtype: 'string' }).`);
+    }
     const shapes = inputs.map((t) => t.shape);
     const shape = listInput ? shapes : shapes[0];
     this.checkInputShape(shape);

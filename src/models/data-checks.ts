@@ -7,6 +7,13 @@ import { elementwise } from '../backend/backend.js';
 /** Convert x or y (nested arrays, typed array, Tensor) to a tensor, naming the argument in errors. */
 export function toTensor(value: TensorLike | undefined | null, what: string): Tensor {
   if (value === undefined || value === null) throw new Error(`${what} is missing.`);
+  const text = firstString(value);
+  if (text !== null) {
+    const isX = /(^|\s)x\b/.test(what);
+    throw new Error(isX
+      ? `${what} holds texts (${JSON.stringify(text)}) but this model takes numbers there: make a TextVectorization layer its first layer (Sequential) or the layer after Input({ shape: [1], dtype: 'string' }), or vectorize the texts first.`
+      : `${what} holds texts (${JSON.stringify(text)}); it must hold numbers (encode labels as class indices or one-hot rows first).`);
+  }
   let t: Tensor;
   try {
     t = tensor(value);
@@ -19,6 +26,13 @@ export function toTensor(value: TensorLike | undefined | null, what: string): Te
   if (t.rank === 0) throw new Error(`${what} must have one row per sample; got a scalar.`);
   if (t.shape[0] === 0) throw new Error(`${what} is empty: at least one sample is needed.`);
   return t;
+}
+
+/** The first leaf of nested arrays when it is a string (texts given where numbers are expected), else null. */
+function firstString(value: unknown): string | null {
+  let v = value;
+  while (Array.isArray(v) && v.length) v = v[0];
+  return typeof v === 'string' ? v : null;
 }
 
 /** Reject NaN and ±Infinity, naming the first offending row and column. */

@@ -19,10 +19,19 @@ import type { MetricIdentifier } from '../metrics/index.js';
 import { compileOptions, COMPILE_OPTIONS, type Compiled, type CompileOptions } from './compile.js';
 import { fitLoop, evaluateLoop, checkOptionNames, structured, predictStep, type FitOptions, type EvaluateOptions, type ModelData, type TrainableModel } from './training.js';
 import type { History } from '../callbacks/history.js';
-import type { BatchSource } from '../data/dataset.js';
+import { isBatchSource, type BatchSource, type Batch } from '../data/dataset.js';
 import { toTensor, checkFinite, sliceRows } from './data-checks.js';
 import { summaryTable, type SummaryRow } from './summary.js';
 import { platform } from '../platform/node.js';
+
+/** Texts for a string input: one per sample (string[], or string[][] with one text per row as Keras's shape (n, 1)). */
+export type TextData = readonly (string | readonly string[])[];
+/** x of fit / evaluate / predict: ModelData, where a string input (a model starting with TextVectorization) takes texts. */
+export type InputData = ModelData | TextData | readonly (TensorLike | TextData)[] | Record<string, TensorLike | TextData>;
+/** fit's options, validationData taking texts for string inputs as x does. */
+export type ModelFitOptions = Omit<FitOptions, 'validationData'> & {
+  validationData?: [InputData, ModelData] | [InputData, ModelData, TensorLike] | BatchSource | BatchSource<readonly string[]>;
+};
 
 /** Predictions: one tensor for a model built with one output tensor, a list for a list of outputs. */
 export type Predictions<O> = O extends SymbolicTensor[] ? Tensor[] : Tensor;
@@ -53,6 +62,8 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
   protected nodes: Node[] = [];
   /** Whether outputs were given as a list (predict then returns a list). */
   protected listOutput = false;
+  /** The TextVectorization call fed by each string input: run on the data at the input boundary, skipped by forward. */
+  protected textNodes = new Map<SymbolicTensor, Node>();
   protected listInput = false;
   /** The result of compile; null before. */
   compiled: Compiled | null = null;
@@ -115,6 +126,16 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     for (const o of outs) visit(o, o);
     const unused = ins.filter((t) => !reached.has(t));
     if (unused.length) throw new Error(`${where}: the outputs do not depend on input ${unused.map((t) => `'${t.name}'`).join(', ')}; every input must lead to an output.`);
+    // A string input feeds one TextVectorization, whose output is where the numeric graph (and the captured step) starts.
+    const textNodes = new Map<SymbolicTensor, Node>();
+    for (const t of ins.filter((i) => i.dtype === 'string')) {
+      const users = order.filter((n) => n.inputs.includes(t));
+      if (outs.includes(t) || users.length !== 1 || users[0].inputs.length !== 1) {
+        throw new Error(`${where}: the string input '${t.name}' must feed exactly one TextVectorization layer (and nothing else); apply further layers to its output.`);
+      }
+      textNodes.set(t, users[0]);
+    }
+    this.textNodes = textNodes;
     this.inputs = ins;
     this.outputs = outs;
     this.nodes = order;
@@ -191,12 +212,22 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     return this.nodes;
   }
 
-  /** Forward pass: one tensor per input in, one per output out (the graph run node by node). */
+  /** Where each input's data enters the numeric graph: the input itself, or for a string input its TextVectorization's output. */
+  protected get feeds(): SymbolicTensor[] {
+    return this.inputs.map((t) => this.textNodes.get(t)?.outputs[0] ?? t);
+  }
+
+  /**
+   * Forward pass: one tensor per input in, one per output out (the graph run node by node). A string input's tensor
+   * is its TextVectorization's output (see encodeTexts), so that layer is not run here.
+   */
   forward(xs: Tensor[], training = false): Tensor[] {
     if (xs.length !== this.inputs.length) throw new Error(`Model '${this.name}' has ${this.inputs.length} inputs (${this.inputNames.join(', ')}), got ${xs.length} tensors.`);
     const values = new Map<SymbolicTensor, Tensor>();
-    this.inputs.forEach((t, i) => values.set(t, xs[i]));
+    this.feeds.forEach((t, i) => values.set(t, xs[i]));
+    const texts = new Set(this.textNodes.values());
     for (const node of this.nodes) {
+      if (texts.has(node)) continue;
       const args = node.inputs.map((t) => values.get(t)!);
       const out = node.layer.apply((node.listInput ? args : args[0]) as Tensor, training) as Tensor | Tensor[];
       const outs = Array.isArray(out) ? out : [out];
@@ -218,7 +249,9 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
 
   /** Check inputs against the model's input shapes, naming the input and both shapes. */
   checkInputs(xs: Tensor[], what: readonly string[]): void {
-    this.inputs.forEach((t, i) => {
+    const feeds = this.feeds;
+    this.inputs.forEach((input, i) => {
+      const t = feeds[i];
       const x = xs[i];
       const expected = t.shape;
       const ok = x.rank === expected.length && expected.every((d, k) => k === 0 || d === null || d === x.shape[k]);
@@ -229,10 +262,11 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
         const sample = expected.slice(1);
         const same = sample.every((d) => d !== null) && x.rank >= 1 && x.size / (x.shape[0] || 1) === sample.reduce<number>((p, d) => p * (d as number), 1);
         const hint = same ? ` Each sample has the right number of values: reshape the data to [${x.shape[0]}, ${sample.join(', ')}] (ops.reshape(x, [-1, ${sample.join(', ')}])).` : '';
-        throw new Error(`${what[i]} has shape ${formatShape(x.shape)} but model '${this.name}' expects inputs of shape ${want} (${this.inputs.length > 1 ? `input '${t.sourceLayer.name}', ` : ''}first layer '${first.name}').${hint}`);
+        throw new Error(`${what[i]} has shape ${formatShape(x.shape)} but model '${this.name}' expects inputs of shape ${want} (${this.inputs.length > 1 ? `input '${input.sourceLayer.name}', ` : ''}first layer '${first.name}').${hint}`);
       }
       // Layers fed straight from this input check its values (Embedding: ids in range), naming the data's rows.
-      for (const n of this.nodes) if (n.inputs.includes(t)) n.layer.checkInputData?.(x, what[i]);
+      const label = t === input ? what[i] : `${what[i]} as vectorized by ${t.sourceLayer.className} '${t.sourceLayer.name}'`;
+      for (const n of this.nodes) if (n.inputs.includes(t)) n.layer.checkInputData?.(x, label);
     });
   }
 
@@ -311,15 +345,42 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
     return this.outputNames;
   }
 
-  fit(x: ModelData | BatchSource, y?: ModelData, options: FitOptions = {}): Promise<History> {
-    return fitLoop(this, x, y, options);
+  /**
+   * Texts for string inputs turned into tensors by their TextVectorization layers: the model's input boundary, run by
+   * fit, evaluate and predict before the captured step (x as one array, a list, an object keyed by input name, or a
+   * batch source whose batches are encoded as they come). Other data passes through unchanged.
+   */
+  encodeTexts<T>(x: T, what = 'x'): T {
+    if (!this.textNodes.size || x === undefined || x === null) return x;
+    if (isBatchSource(x)) {
+      const source = x;
+      const encode = (b: Batch, i: number): Batch => ({ ...b, x: this.encodeTexts(b.x, `batch ${i} x`) });
+      return { get steps() { return source.steps; }, async *batches() { let i = 0; for await (const b of source.batches()) yield encode(b, i++); } } as T;
+    }
+    const encode = (input: SymbolicTensor | undefined, value: unknown, label: string): unknown => {
+      const node = input && this.textNodes.get(input);
+      return node ? node.layer.encodeStrings!(value, label) : value;
+    };
+    const byName = (name: string) => this.inputs.find((t) => t.sourceLayer.name === name);
+    if (typeof x === 'object' && !Array.isArray(x) && !(x instanceof Tensor) && !ArrayBuffer.isView(x)) {
+      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, encode(byName(k), v, this.inputs.length > 1 ? `${what}['${k}']` : what)])) as T;
+    }
+    if (this.inputs.length === 1) return encode(this.inputs[0], x, what) as T;
+    if (Array.isArray(x) && x.length === this.inputs.length) return x.map((v, i) => encode(this.inputs[i], v, `${what}['${this.inputNames[i]}']`)) as T;
+    return x;
+  }
+
+  async fit(x: InputData | BatchSource | BatchSource<readonly string[]>, y?: ModelData, options: ModelFitOptions = {}): Promise<History> {
+    const vd = options?.validationData;
+    const validationData = vd && (isBatchSource(vd) ? this.encodeTexts(vd) : Array.isArray(vd) ? [this.encodeTexts(vd[0], 'validationData x'), ...vd.slice(1)] : vd);
+    return fitLoop(this, this.encodeTexts(x) as ModelData | BatchSource, y, (vd ? { ...options, validationData } : options) as FitOptions);
   }
 
   /** Loss then metrics (Keras order); a single number when there are no metrics. */
-  evaluate(x: ModelData | BatchSource, y: ModelData | undefined, options: EvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
-  evaluate(x: ModelData | BatchSource, y?: ModelData, options?: EvaluateOptions): Promise<number[] | number>;
-  evaluate(x: ModelData | BatchSource, y?: ModelData, options: EvaluateOptions = {}): Promise<number[] | number | Record<string, number>> {
-    return evaluateLoop(this, x, y, options);
+  evaluate(x: InputData | BatchSource | BatchSource<readonly string[]>, y: ModelData | undefined, options: EvaluateOptions & { returnDict: true }): Promise<Record<string, number>>;
+  evaluate(x: InputData | BatchSource | BatchSource<readonly string[]>, y?: ModelData, options?: EvaluateOptions): Promise<number[] | number>;
+  async evaluate(x: InputData | BatchSource | BatchSource<readonly string[]>, y?: ModelData, options: EvaluateOptions = {}): Promise<number[] | number | Record<string, number>> {
+    return evaluateLoop(this, this.encodeTexts(x) as ModelData | BatchSource, y, options);
   }
 
   /**
@@ -327,7 +388,7 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
    * recording gradients: one tensor per output, in the form the outputs were given. Synchronous, as Keras and TF.js.
    * batchSize: rows per batch; without it, up to 1024 (see defaultPredictBatch; Keras's default is 32).
    */
-  predict(x: ModelData, options: { batchSize?: number; verbose?: number } = {}): Predictions<O> {
+  predict(x: InputData, options: { batchSize?: number; verbose?: number } = {}): Predictions<O> {
     checkOptionNames('predict', options, ['batchSize', 'verbose']);
     options ??= {};
     const given = options.batchSize;
@@ -377,8 +438,8 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
   }
 
   /** predict's x as one checked tensor per input. */
-  protected predictInputs(x: ModelData): Tensor[] {
-    const xs = structured(this.inputNames, x, 'x', 'input', this.name);
+  protected predictInputs(x: InputData): Tensor[] {
+    const xs = structured(this.inputNames, this.encodeTexts(x), 'x', 'input', this.name);
     const names = this.inputs.length === 1 ? ['x'] : this.inputNames.map((n) => `x['${n}']`);
     xs.forEach((t, i) => checkFinite(t, names[i]));
     this.checkInputs(xs, names);

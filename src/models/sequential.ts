@@ -38,7 +38,8 @@ export class Sequential extends Model<SymbolicTensor> {
       this.batchInputShape_ = layer.batchInputShape;
       return;
     }
-    if (this.layers.length === 0 && layer.batchInputShape && !this.inputLayer) this.batchInputShape_ = layer.batchInputShape;
+    // A first layer fed with texts (TextVectorization) takes one string per sample: its input shape is known, [batch].
+    if (this.layers.length === 0 && !this.inputLayer) this.batchInputShape_ = layer.batchInputShape ?? (layer.encodeStrings ? [null] : this.batchInputShape_);
     (layer as unknown as { ensureName(): void }).ensureName();
     if (this.layers.some((l) => l.name === layer.name)) throw new Error(`Layer name '${layer.name}' is already used in model '${this.name}'; layer names must be unique.`);
     if (this.outputs.length) {
@@ -65,7 +66,8 @@ export class Sequential extends Model<SymbolicTensor> {
     const shape = batchInputShape as SymbolicShape;
     this.batchInputShape_ = shape;
     if (!this.layers.length) return;
-    const input = this.inputLayer ?? new InputLayer({ batchInputShape: shape, name: `${this.name}_input` });
+    const dtype = this.layers[0].encodeStrings ? 'string' : 'float32';
+    const input = this.inputLayer ?? new InputLayer({ batchInputShape: shape, name: `${this.name}_input`, dtype });
     let x = input.output;
     for (const layer of this.layers) {
       const out = layer.apply(x);

@@ -24,6 +24,8 @@ interface Row {
   noGradCheck?: boolean;
   /** Inputs are integer ids in [0, ids) (Embedding): no input gradient, the weights' gradients are still checked. */
   ids?: number;
+  /** Takes texts (TextVectorization; input: [] or [1]): shape inference, config and save/load on these (no numbers, no gradients). */
+  texts?: string[];
 }
 
 const dense3 = { className: 'Dense', config: { units: 3, activation: 'tanh' } };
@@ -99,6 +101,7 @@ export const LAYERS: Record<string, Row> = {
   Sequential: { config: { name: 'inner_sequential', layers: [dense3, { className: 'Dense', config: { units: 2 } }] }, input: [4] },
   Functional: { get config() { return functionalConfig(); }, input: [4] },
   Model: { get config() { return functionalConfig(); }, input: [4] },
+  TextVectorization: { config: { vocabulary: ['foo', 'bar', 'Baz'], outputMode: 'tf_idf', idfWeights: [0.3, 0.5, 0.2], standardize: null }, input: [1], texts: ['foo Baz foo', 'baz qux'] },
 };
 
 test('every registered layer has a row in the contract table', () => {
@@ -130,6 +133,27 @@ function wrap(name: string, row: Row): { model: Model; layer: Layer } {
 }
 
 for (const [name, row] of Object.entries(LAYERS)) {
+  if (row.texts) {
+    test(`layer contract: ${name} (texts)`, async () => {
+      const layer = layerFromConfig(name, structuredClone(row.config));
+      const input = Input({ shape: row.input as number[], dtype: 'string' });
+      const model = new Model({ inputs: input, outputs: layer.apply(input) });
+      const out = model.predict(row.texts!) as Tensor;
+      assert.deepEqual(out.shape, [row.texts!.length, ...model.outputs[0].shape.slice(1)], `${name}: eager vs symbolic shape`);
+      assert.deepEqual(Array.from(layer.encodeStrings!(row.texts, 'x').data), Array.from(out.data), `${name}: the layer on texts equals the model`);
+      const config = layer.getConfig();
+      assert.deepEqual(layerFromConfig(layer.className, structuredClone(config)).getConfig(), config, `${name}: config round trip`);
+      const dir = mkdtempSync(join(tmpdir(), 'descent-contract-'));
+      try {
+        await model.save(join(dir, 'm'));
+        const loaded = await loadModel<Model>(join(dir, 'm'));
+        assert.deepEqual(Array.from((loaded.predict(row.texts!) as Tensor).data), Array.from(out.data), `${name}: save/load predictions`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+    continue;
+  }
   test(`layer contract: ${name}`, async () => {
     const rng = new Rng(7);
     const { model, layer } = wrap(name, row);

@@ -2,7 +2,7 @@
 // of keras/src/layers/preprocessing/index_lookup.py computed here in float64.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TextVectorization } from '../../src/data/text-vectorization.js';
+import { TextVectorization } from '../../src/layers/text-vectorization.js';
 
 const rows = (t: { toArray(): unknown }) => t.toArray() as number[][];
 const close = (got: number[][], want: number[][], tol = 1e-6) => {

@@ -4,16 +4,17 @@
 // frequent first, ties broken by the larger token (Keras sorts (count, token) and reverses). Other modes have no
 // padding index: 0 is '[UNK]'. tf_idf weights a token's count by idf = log(1 + documents / (1 + documents with the
 // token)); '[UNK]' gets the mean idf of the vocabulary (Keras cannot count it in one pass either).
-// Descent's tensors hold numbers, so this runs on the data side (texts in, a tensor out), not inside a model:
-// as with Keras on tf.data, vectorize the texts, then feed the tensor to Embedding or Dense.
+// As a model's first layer (Sequential, or after Input({ dtype: 'string' })) it runs on the data at the model's input
+// boundary, before the captured numeric step, as Keras runs it as CPU preprocessing: strings never enter the graph.
 
 import { Tensor } from '../tensor/tensor.js';
+import { Layer, SymbolicTensor, registerLayer, checkLayerOptions, formatSymbolicShape, type LayerArgs, type SymbolicShape } from './layer.js';
 
 export type Standardize = 'lower_and_strip_punctuation' | 'lower' | 'strip_punctuation' | null | ((text: string) => string);
 export type Split = 'whitespace' | 'character' | null | ((text: string) => string[]);
 export type TextOutputMode = 'int' | 'multi_hot' | 'count' | 'tf_idf';
 
-export interface TextVectorizationOptions {
+export interface TextVectorizationOptions extends LayerArgs {
   /** Largest vocabulary, padding and OOV indices included (default: no limit). Must be at least the number of special indices + 1. */
   maxTokens?: number | null;
   /** Text clean-up before splitting (default 'lower_and_strip_punctuation': lowercase, then remove !"#$%&()*+,-./:;<=>?@[\]^_`{|}~'). */
@@ -30,8 +31,8 @@ export interface TextVectorizationOptions {
   vocabulary?: readonly string[] | null;
   /** 'tf_idf' mode with a fixed vocabulary: one idf weight per vocabulary entry. */
   idfWeights?: readonly number[] | null;
-  /** A name for messages and configs (default 'text_vectorization'). */
-  name?: string;
+  /** Saved configs only: whether the vocabulary was given to the constructor (adapt is then refused), Keras's has_input_vocabulary. */
+  hasInputVocabulary?: boolean;
 }
 
 const STRIP_PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
@@ -39,7 +40,14 @@ const WHITESPACE = /[ \t\n\v\f\r]+/;
 const MASK = '';
 const OOV = '[UNK]';
 const MODES: readonly TextOutputMode[] = ['int', 'multi_hot', 'count', 'tf_idf'];
-const OPTIONS = ['maxTokens', 'standardize', 'split', 'outputMode', 'outputSequenceLength', 'padToMaxTokens', 'vocabulary', 'idfWeights', 'name'];
+const OPTIONS = ['maxTokens', 'standardize', 'split', 'outputMode', 'outputSequenceLength', 'padToMaxTokens', 'vocabulary', 'idfWeights', 'hasInputVocabulary'];
+
+/** A saved config's string values come back camelCased (tfIdf, lowerAndStripPunctuation): map them to Keras's names. */
+function keyword<T extends string>(value: unknown, valid: readonly T[]): unknown {
+  if (typeof value !== 'string') return value;
+  const flat = (w: string) => w.replace(/_/g, '').toLowerCase();
+  return valid.find((v) => flat(v) === flat(value)) ?? value;
+}
 
 /** Code-point (= UTF-8 byte) order, the order numpy sorts Keras's byte-string tokens in. */
 function compareTokens(a: string, b: string): number {
@@ -57,9 +65,16 @@ function compareTokens(a: string, b: string): number {
   return a.length - b.length;
 }
 
-export class TextVectorization {
+/**
+ * keras.layers.TextVectorization. Data: texts (string[], or string[][] with one text per row, Keras's shape (n, 1)).
+ * Output: 'int' → [n, outputSequenceLength] ids (or as long as the batch's longest text when outputSequenceLength is
+ * null); other modes → [n, vocabularySize] (maxTokens with padToMaxTokens). As a layer of a model its input is a
+ * string input (a Sequential gives it one; a functional model needs Input({ shape: [1], dtype: 'string' })), and
+ * fit / evaluate / predict take texts for that input. Throws on texts that are not strings, on numbers given to it,
+ * and when called before adapt() or setVocabulary() gave it a vocabulary.
+ */
+export class TextVectorization extends Layer {
   readonly className = 'TextVectorization';
-  readonly name: string;
   readonly maxTokens: number | null;
   readonly standardize: Standardize;
   readonly split: Split;
@@ -67,24 +82,26 @@ export class TextVectorization {
   readonly outputSequenceLength: number | null;
   readonly padToMaxTokens: boolean;
   private readonly fixedVocabulary: boolean;
+  /** Whether adapt() or setVocabulary() has run (an adapted vocabulary may still be empty). */
+  private hasVocabulary = false;
   private tokens: string[] = [];
   private index = new Map<string, number>();
   /** Per output column (tf_idf only). */
   private idf: Float64Array | null = null;
 
   constructor(options: TextVectorizationOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!OPTIONS.includes(key)) throw new Error(`TextVectorization: unknown option '${key}'. Valid options: ${OPTIONS.join(', ')}.`);
-    }
-    this.name = options.name ?? 'text_vectorization';
-    this.outputMode = options.outputMode ?? 'int';
+    checkLayerOptions('TextVectorization', options, OPTIONS);
+    super(options);
+    this.ensureName();
+    this.outputMode = keyword(options.outputMode ?? 'int', MODES) as TextOutputMode;
     if (!MODES.includes(this.outputMode)) throw new Error(`TextVectorization: outputMode must be one of ${MODES.join(', ')}, got ${JSON.stringify(options.outputMode)}.`);
     this.maxTokens = options.maxTokens ?? null;
     if (this.maxTokens !== null && (!Number.isInteger(this.maxTokens) || this.maxTokens <= this.tokenStart)) {
       throw new Error(`TextVectorization: maxTokens must be an integer greater than ${this.tokenStart} (the special indices of '${this.outputMode}' mode), got ${options.maxTokens}.`);
     }
-    this.standardize = options.standardize === undefined ? 'lower_and_strip_punctuation' : options.standardize;
-    if (typeof this.standardize === 'string' && !['lower_and_strip_punctuation', 'lower', 'strip_punctuation'].includes(this.standardize)) {
+    const standardizers = ['lower_and_strip_punctuation', 'lower', 'strip_punctuation'] as const;
+    this.standardize = options.standardize === undefined ? 'lower_and_strip_punctuation' : (keyword(options.standardize, standardizers) as Standardize);
+    if (typeof this.standardize === 'string' && !(standardizers as readonly string[]).includes(this.standardize)) {
       throw new Error(`TextVectorization: standardize must be 'lower_and_strip_punctuation', 'lower', 'strip_punctuation', null or a function, got ${JSON.stringify(this.standardize)}.`);
     }
     this.split = options.split === undefined ? 'whitespace' : options.split;
@@ -98,7 +115,7 @@ export class TextVectorization {
     }
     this.padToMaxTokens = options.padToMaxTokens ?? false;
     if (this.padToMaxTokens && this.maxTokens === null) throw new Error('TextVectorization: padToMaxTokens needs maxTokens.');
-    this.fixedVocabulary = Boolean(options.vocabulary);
+    this.fixedVocabulary = options.hasInputVocabulary ?? Boolean(options.vocabulary);
     if (options.vocabulary) this.setVocabulary(options.vocabulary, options.idfWeights ?? undefined);
     else if (options.idfWeights) throw new Error('TextVectorization: idfWeights needs a vocabulary.');
   }
@@ -123,12 +140,14 @@ export class TextVectorization {
     return t.split(WHITESPACE).filter((w) => w.length > 0);
   }
 
-  private texts(texts: readonly (string | readonly string[])[], what: string): string[] {
-    if (!Array.isArray(texts)) throw new Error(`TextVectorization.${what}: expected an array of strings, got ${typeof texts}.`);
+  private texts(texts: unknown, what: string): string[] {
+    const where = `TextVectorization '${this.name}'`;
+    if (texts instanceof Tensor || ArrayBuffer.isView(texts)) throw new Error(`${what}: ${where} takes texts (an array of strings), got numbers (a ${texts instanceof Tensor ? `Tensor of shape [${texts.shape.join(', ')}]` : texts.constructor.name}).`);
+    if (!Array.isArray(texts)) throw new Error(`${what}: ${where} takes an array of strings, got ${texts === null ? 'null' : typeof texts}.`);
     return texts.map((t, i) => {
       // [["foo bar"], ["baz"]] (Keras's shape (n, 1) string input) is accepted too.
       const s = Array.isArray(t) && t.length === 1 ? t[0] : t;
-      if (typeof s !== 'string') throw new Error(`TextVectorization.${what}: text ${i} is ${JSON.stringify(t)}, not a string.`);
+      if (typeof s !== 'string') throw new Error(`${what}: text ${i} is ${JSON.stringify(t)}, not a string (${where} takes one text per row).`);
       return s;
     });
   }
@@ -139,7 +158,7 @@ export class TextVectorization {
    */
   adapt(texts: readonly (string | readonly string[])[]): void {
     if (this.fixedVocabulary) throw new Error(`TextVectorization '${this.name}': cannot adapt after a fixed vocabulary was given to the constructor.`);
-    const docs = this.texts(texts, 'adapt').map((t) => this.tokenize(t));
+    const docs = this.texts(texts, `TextVectorization.adapt`).map((t) => this.tokenize(t));
     const counts = new Map<string, number>();
     const docCounts = new Map<string, number>();
     for (const doc of docs) {
@@ -159,6 +178,7 @@ export class TextVectorization {
   }
 
   private useTokens(tokens: string[]): void {
+    this.hasVocabulary = true;
     this.tokens = tokens;
     this.index = new Map(tokens.map((w, i) => [w, i + this.tokenStart]));
   }
@@ -223,16 +243,31 @@ export class TextVectorization {
     return this.padToMaxTokens ? this.maxTokens! : this.vocabularySize();
   }
 
+  /** Output shape for a string input of shape [batch] or [batch, 1] (Keras's compute_output_shape). */
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const shape = inputShape as SymbolicShape;
+    if (Array.isArray(shape[0]) || shape.length > 2 || (shape.length === 2 && shape[1] !== 1)) {
+      throw new Error(`TextVectorization '${this.name}' takes one text per sample (input shape [batch] or [batch, 1]), got ${formatSymbolicShape(shape as SymbolicShape)}.`);
+    }
+    if (this.outputMode === 'int') return [shape[0], this.outputSequenceLength];
+    if (!this.hasVocabulary && !this.padToMaxTokens) {
+      throw new Error(`TextVectorization '${this.name}': in '${this.outputMode}' mode its output width is the vocabulary size, so it needs a vocabulary before it joins a model; call adapt(texts) or setVocabulary(...) first (or set maxTokens and padToMaxTokens).`);
+    }
+    return [shape[0], this.depth()];
+  }
+
   /**
    * Vectorize texts. 'int': shape [n, length] of indices (0 pads, 1 is out-of-vocabulary), length =
    * outputSequenceLength or the most tokens in a text; other modes: shape [n, vocabularySize] (or maxTokens wide with
-   * padToMaxTokens), column 0 counting out-of-vocabulary tokens.
+   * padToMaxTokens), column 0 counting out-of-vocabulary tokens. Throws before adapt() or setVocabulary().
    */
-  call(texts: readonly (string | readonly string[])[]): Tensor {
+  call(texts: readonly (string | readonly string[])[] | Tensor | Tensor[], _training = false, what = `TextVectorization '${this.name}'`): Tensor {
+    const strings = this.texts(texts, what);
+    if (!this.hasVocabulary) throw new Error(`TextVectorization '${this.name}' needs a vocabulary before it is called; call adapt(texts) or setVocabulary(...) first.`);
     const int = this.outputMode === 'int';
     // Unknown tokens get the OOV index (1 in 'int' mode, else 0); '' is padding (0) in 'int' mode.
     const lookup = (w: string): number => this.index.get(w) ?? (int ? (w === MASK ? 0 : 1) : 0);
-    const ids = this.texts(texts, 'call').map((t) => this.tokenize(t).map(lookup));
+    const ids = strings.map((t) => this.tokenize(t).map(lookup));
     const n = ids.length;
     if (int) {
       const len = this.outputSequenceLength ?? ids.reduce((m, r) => Math.max(m, r.length), 0);
@@ -240,7 +275,6 @@ export class TextVectorization {
       ids.forEach((r, i) => r.slice(0, len).forEach((v, j) => (out[i * len + j] = v)));
       return new Tensor(out, [n, len]);
     }
-    if (!this.tokens.length && !this.padToMaxTokens) throw new Error(`TextVectorization '${this.name}': outputMode '${this.outputMode}' needs a vocabulary before it is called; call adapt() or setVocabulary() first.`);
     if (this.outputMode === 'tf_idf' && !this.idf) throw new Error(`TextVectorization '${this.name}': 'tf_idf' mode needs idf weights; call adapt() or setVocabulary(vocabulary, idfWeights) first.`);
     const depth = this.depth();
     const out = new Float32Array(n * depth);
@@ -251,30 +285,55 @@ export class TextVectorization {
     return new Tensor(out, [n, depth]);
   }
 
-  /** Keras's layer(texts) spelled as TF.js spells it. */
-  apply(texts: readonly (string | readonly string[])[]): Tensor {
-    return this.call(texts);
+  /**
+   * The model's input boundary (see Layer.encodeStrings): texts → the tensor its symbolic output promised. Throws when
+   * the vocabulary size changed since the layer joined a model in a non-int mode (Keras raises this too).
+   */
+  override encodeStrings(data: unknown, what: string): Tensor {
+    const out = this.call(data as string[], false, what);
+    const promised = this.inboundNodes[0]?.outputs[0].shape[1];
+    if (this.outputMode !== 'int' && promised !== undefined && promised !== null && promised !== out.shape[1]) {
+      throw new Error(`TextVectorization '${this.name}': its output width (vocabulary size) changed from ${promised} to ${out.shape[1]} after it joined the model; a model built on it cannot take the new width (build a new model, or set maxTokens and padToMaxTokens).`);
+    }
+    return out;
+  }
+
+  /**
+   * Keras's layer(texts) spelled as TF.js spells it: texts give a tensor; a string input from Input() (or a model's)
+   * gives a symbolic tensor, adding the layer to a functional graph.
+   */
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], training?: boolean): SymbolicTensor;
+  override apply(inputs: Tensor | Tensor[] | readonly (string | readonly string[])[], training?: boolean): Tensor;
+  override apply(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[] | readonly (string | readonly string[])[], training = false): SymbolicTensor | Tensor {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.some((t) => t instanceof SymbolicTensor)) return super.apply(inputs as SymbolicTensor, training);
+    return this.call(inputs as string[]);
   }
 
   /** camelCase config with the vocabulary (and idf weights), enough to rebuild the layer with fromConfig. */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     if (typeof this.standardize === 'function' || typeof this.split === 'function') {
       throw new Error(`TextVectorization '${this.name}': a custom standardize or split function cannot be serialized.`);
     }
     return {
-      name: this.name,
+      ...super.getConfig(),
       maxTokens: this.maxTokens,
       standardize: this.standardize,
       split: this.split,
       outputMode: this.outputMode,
       outputSequenceLength: this.outputSequenceLength,
       padToMaxTokens: this.padToMaxTokens,
-      vocabulary: this.tokens.length ? this.getVocabulary() : null,
-      idfWeights: this.idf && this.tokens.length ? Array.from(this.idf.subarray(0, this.vocabularySize())) : null,
+      vocabulary: this.hasVocabulary ? this.getVocabulary() : null,
+      idfWeights: this.idf && this.hasVocabulary ? Array.from(this.idf.subarray(0, this.vocabularySize())) : null,
+      hasInputVocabulary: this.fixedVocabulary,
     };
   }
 
-  static fromConfig(config: Record<string, unknown>): TextVectorization {
-    return new TextVectorization(config as TextVectorizationOptions);
+  /** raw: the config before layerFromConfig dropped its nulls; standardize: null and split: null are meaningful here. */
+  static fromConfig(config: Record<string, unknown>, raw: Record<string, unknown> = config): TextVectorization {
+    const nulls = Object.fromEntries(['standardize', 'split'].filter((k) => raw[k] === null).map((k) => [k, null]));
+    return new TextVectorization({ ...config, ...nulls } as TextVectorizationOptions);
   }
 }
+
+registerLayer('TextVectorization', TextVectorization);
