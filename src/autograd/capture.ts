@@ -44,10 +44,11 @@ export class Program {
   /** Gradient buffers first written by a rule that adds (addsGrad): zeroed before each backward pass. */
   private readonly zeroed: readonly Buf[];
 
-  constructor(body: StepBody, inputs: readonly (Tensor | null)[], wrt: readonly Tensor[]) {
+  /** adoptable(t): t's buffer is the caller's scratch, refilled in place before each call: read it, do not copy it. */
+  constructor(body: StepBody, inputs: readonly (Tensor | null)[], wrt: readonly Tensor[], adoptable?: (t: Tensor) => boolean) {
     this.shapes = inputs.map((t) => t && t.shape);
-    const leafTensors = inputs.map((t) => t && new Tensor(alloc(t.size), t.shape));
-    leafTensors.forEach((t, i) => t?.data.set(inputs[i]!.data));
+    const leafTensors = inputs.map((t) => t && new Tensor(adoptable?.(t) ? t.data : alloc(t.size), t.shape));
+    leafTensors.forEach((t, i) => t && t.data !== inputs[i]!.data && t.data.set(inputs[i]!.data));
     this.leaves = leafTensors.map((t) => t && t.data);
     const tape: TapeEntry[] = [];
     const result = recordOps(tape, () => body(leafTensors));
@@ -70,7 +71,8 @@ export class Program {
     this.forward = keep.filter((e) => !e.rule.view).map((e) => ({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data }));
 
     // Backward, planned over the record in reverse: the first contribution to a gradient writes its buffer (or adds into
-    // it, zeroed first, for addsGrad rules); later ones are computed apart and added, or added in place (addsGrad).
+    // it, zeroed first, for addsGrad rules, or is the output's gradient buffer itself, for passesGrad inputs); later
+    // ones are computed apart and added, or added in place (addsGrad).
     const gradOf = new Map<Tensor, Buf>();
     const backward: BackExec[] = [];
     const zeroed: Buf[] = [];
@@ -81,9 +83,14 @@ export class Program {
       const g = gradOf.get(e.output);
       if (!g || !e.rule.backward) continue;
       const adds: Buf[] = [];
-      const gx = e.inputs.map((x) => {
+      const gx = e.inputs.map((x, k) => {
         if (!x.requiresGrad) return null;
         const target = gradOf.get(x);
+        // The output's gradient is complete here and read by nothing after this op: it can be x's gradient as it is.
+        if (!target && e.rule.passesGrad?.(e.plan, k)) {
+          gradOf.set(x, g);
+          return null;
+        }
         if (!target) {
           const buf = alloc(x.size);
           gradOf.set(x, buf);
@@ -95,7 +102,7 @@ export class Program {
         adds.push(scratch, target);
         return scratch;
       });
-      backward.push({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data, g, gx, adds });
+      if (gx.some((b) => b)) backward.push({ rule: e.rule, plan: e.plan, ins: e.inputs.map((x) => x.data), out: e.output.data, g, gx, adds });
     }
     this.backward = backward;
     this.zeroed = zeroed;
@@ -118,11 +125,11 @@ export class Program {
     return true;
   }
 
-  /** Replay: copy the inputs in, run every recorded op's forward, then the planned backward. */
+  /** Replay: copy the inputs in (unless one is the adopted buffer itself), run every recorded op's forward, then the planned backward. */
   run(inputs: readonly (Tensor | null)[]): void {
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i];
-      if (t) this.leaves[i]!.set(t.data);
+      if (t && t.data !== this.leaves[i]) this.leaves[i]!.set(t.data);
     }
     const fw = this.forward;
     for (let i = 0; i < fw.length; i++) {
@@ -163,6 +170,11 @@ export class CapturedStep {
     readonly wrt: readonly Tensor[] = [],
     /** Signatures kept at once (full batches, the last partial batch, validation batches…). */
     private readonly limit = 8,
+    /**
+     * Inputs whose buffers a new program may read in place instead of copying (the trainer's batch buffers, which it
+     * refills before every step): a later call with another buffer of that shape is copied into the adopted one.
+     */
+    private readonly adoptable?: (t: Tensor) => boolean,
   ) {}
 
   /** [gradient, variable] pairs of a program, for optimizer.applyGradients (made once per program). */
@@ -180,7 +192,7 @@ export class CapturedStep {
         return programs[i];
       }
     }
-    const p = new Program(this.body, inputs, this.wrt);
+    const p = new Program(this.body, inputs, this.wrt, this.adoptable);
     if (programs.length >= this.limit) programs.pop();
     programs.unshift(p);
     return p;

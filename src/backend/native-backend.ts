@@ -77,9 +77,20 @@ export function nativeBuilt(path = defaultNativePath): boolean {
   return existsSync(path);
 }
 
-/** Load the addon and build the backend; throws when the file is missing or does not load. */
+/** Every function this version of the TypeScript side calls on the addon. */
+const ADDON_FUNCTIONS = ['gemm', 'adam', 'relu', 'reluGrad', 'biasAdd', 'firstNonFinite', 'sumRows', 'im2col', 'col2im', 'maxPool', 'info', 'configure'] as const satisfies readonly (keyof Addon)[];
+
+/**
+ * Load the addon and build the backend. Throws when the file is missing or does not load, or when it lacks a
+ * function this version needs (an addon built from an older native/descent.c, e.g. a checkout pulled without
+ * rebuilding): the message names the missing functions and the fix, `node native/install.mjs`.
+ */
 export function createNativeBackend(options: { addonPath?: string; threads?: number } = {}): NativeBackend {
   const addon = createRequire(import.meta.url)(options.addonPath ?? defaultNativePath) as Addon;
+  const missing = ADDON_FUNCTIONS.filter((f) => typeof (addon as unknown as Record<string, unknown>)[f] !== 'function');
+  if (missing.length) {
+    throw new Error(`the native addon is out of date: it lacks ${missing.join(', ')}; rebuild it with \`node native/install.mjs\` or reinstall the package`);
+  }
   if (options.threads !== undefined) {
     if (!(Number.isInteger(options.threads) && options.threads >= 1)) throw new Error(`native backend: threads must be a positive integer, got ${options.threads}.`);
     addon.configure({ threads: options.threads });

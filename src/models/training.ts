@@ -322,6 +322,9 @@ interface Captures {
   predict?: CapturedStep;
 }
 const captures = new WeakMap<TrainableModel, Captures>();
+/** The epoch iterators' batch buffers: refilled in place before every step, so a captured step may read them directly. */
+const batchBuffers = new WeakSet<Float32Array>();
+const isBatchBuffer = (t: Tensor): boolean => batchBuffers.has(t.data);
 
 /** The model's captured steps, or null when it runs eagerly (model.fastPath = false, Keras's run_eagerly). */
 function capturesOf(model: TrainableModel): Captures | null {
@@ -344,9 +347,14 @@ function stepBody(model: TrainableModel, nx: number, ny: number, training: boole
   };
 }
 
+/** A program's outputs split into predictions and per-output losses, once per program (not per step). */
+const outputSplit = new WeakMap<Program, { preds: Tensor[]; losses: readonly Tensor[] }>();
+
 /** A replayed program's values as a StepResult (predictions over the program's buffers, valid until its next run). */
 function programResult(p: Program, ny: number): StepResult {
-  return { loss: p.loss![0], outputLosses: p.outputs.slice(ny).map((t) => t.data[0]), preds: p.outputs.slice(0, ny) as Tensor[] };
+  let s = outputSplit.get(p);
+  if (!s) outputSplit.set(p, (s = { preds: p.outputs.slice(0, ny) as Tensor[], losses: p.outputs.slice(ny) }));
+  return { loss: p.loss![0], outputLosses: s.losses.map((t) => t.data[0]), preds: s.preds };
 }
 
 /**
@@ -358,7 +366,7 @@ export function trainStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: 
   const c = capturesOf(model);
   const optimizer = model.compiled!.optimizer;
   if (c) {
-    const step = (c.train ??= new CapturedStep(stepBody(model, xs.length, ys.length, true), c.weights));
+    const step = (c.train ??= new CapturedStep(stepBody(model, xs.length, ys.length, true), c.weights, undefined, isBatchBuffer));
     const p = step.run([...xs, ...ys, w]);
     if (step.wrt.length) optimizer.applyGradients(step.pairs(p));
     return programResult(p, ys.length);
@@ -375,7 +383,7 @@ export function trainStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: 
 export function testStep(model: TrainableModel, xs: Tensor[], ys: Tensor[], w: Tensor | null): StepResult {
   return noGrad(() => {
     const c = capturesOf(model);
-    if (c) return programResult((c.test ??= new CapturedStep(stepBody(model, xs.length, ys.length, false))).run([...xs, ...ys, w]), ys.length);
+    if (c) return programResult((c.test ??= new CapturedStep(stepBody(model, xs.length, ys.length, false), [], undefined, isBatchBuffer)).run([...xs, ...ys, w]), ys.length);
     const { loss, outputs, outputLosses } = lossAndPredictions(model, xs, ys, w, false);
     return { loss: loss.item(), outputLosses: outputLosses.map((l) => l.item()), preds: outputs };
   });
@@ -414,7 +422,8 @@ class EpochIterator {
   private order: Uint32Array | null = null;
   private source: AsyncIterator<Batch> | null = null;
   // Shuffled batches are gathered into buffers reused from step to step (one per array and batch size):
-  // a step consumes its batch before the next one is taken, and nothing keeps it afterwards.
+  // a step consumes its batch before the next one is taken, and nothing keeps it afterwards. A captured step reads
+  // them in place (isBatchBuffer) instead of copying each batch into buffers of its own.
   private readonly buffers = new Map<string, Tensor>();
 
   constructor(
@@ -455,7 +464,11 @@ class EpochIterator {
     if (!this.shuffle) return sliceRows(t, start, end);
     const key = `${role}:${end - start}`;
     let into = this.buffers.get(key);
-    if (!into) this.buffers.set(key, (into = new Tensor(new Float32Array(((end - start) * t.size) / t.shape[0]), [end - start, ...t.shape.slice(1)])));
+    if (!into) {
+      into = new Tensor(new Float32Array(((end - start) * t.size) / t.shape[0]), [end - start, ...t.shape.slice(1)]);
+      this.buffers.set(key, into);
+      batchBuffers.add(into.data);
+    }
     return takeRows(t, this.order!, start, end, into);
   }
 

@@ -16,6 +16,8 @@ interface BinaryPlan extends Planned {
   readonly rb: Reader;
   /** a has the output's size and b is the same size, a scalar or a trailing block: the cycling loop applies. */
   readonly cycle: boolean;
+  /** a has the output's size and b one value per row of `inner` elements: the row loop applies. */
+  readonly rows: boolean;
   ma: Int32Array | null;
   mb: Int32Array | null;
   /** Scratch of the output's size for gradients that must be reduced (allocated on first use, then reused). */
@@ -26,7 +28,8 @@ function planBinary([sa, sb]: readonly (readonly number[])[]): BinaryPlan {
   const shape = broadcastShapes(sa, sb);
   const n = sizeOf(shape);
   const ra = broadcastIndex(sa, shape), rb = broadcastIndex(sb, shape);
-  return { shape, n, ra, rb, cycle: ra.kind === 'same' && rb.kind !== 'map', ma: null, mb: null, tmp: null };
+  const same = ra.kind === 'same';
+  return { shape, n, ra, rb, cycle: same && rb.kind !== 'map' && rb.kind !== 'prefix', rows: same && rb.kind === 'prefix', ma: null, mb: null, tmp: null };
 }
 
 const maps = (p: BinaryPlan): [Int32Array, Int32Array] => [(p.ma ??= readerMap(p.ra, p.n)), (p.mb ??= readerMap(p.rb, p.n))];
@@ -66,6 +69,7 @@ function binaryRule(f: Kernel, da?: Partial, db?: Partial): Rule<undefined, Bina
  * loop calls f through a call site shared by every op, which V8 cannot inline.
  */
 function cycled(op: 'add' | 'sub' | 'mul' | 'div', p: BinaryPlan, ad: Buf, bd: Buf, out: Buf): void {
+  if (p.rows) return byRow(op, p.rb.inner, ad, bd, out);
   if (!p.cycle) return generic(p, ad, bd, out, kernels[op]);
   const n = out.length, m = bd.length;
   switch (op) {
@@ -73,6 +77,18 @@ function cycled(op: 'add' | 'sub' | 'mul' | 'div', p: BinaryPlan, ad: Buf, bd: B
     case 'sub': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] - bd[j]; if (++j === m) j = 0; } return;
     case 'mul': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] * bd[j]; if (++j === m) j = 0; } return;
     case 'div': for (let i = 0, j = 0; i < n; i++) { out[i] = ad[i] / bd[j]; if (++j === m) j = 0; } return;
+  }
+}
+/** out[j·inner + k] = a[j·inner + k] ∘ b[j]. */
+function byRow(op: 'add' | 'sub' | 'mul' | 'div', inner: number, ad: Buf, bd: Buf, out: Buf): void {
+  for (let j = 0, i = 0; j < bd.length; j++) {
+    const v = bd[j], end = i + inner;
+    switch (op) {
+      case 'add': for (; i < end; i++) out[i] = ad[i] + v; break;
+      case 'sub': for (; i < end; i++) out[i] = ad[i] - v; break;
+      case 'mul': for (; i < end; i++) out[i] = ad[i] * v; break;
+      case 'div': for (; i < end; i++) out[i] = ad[i] / v; break;
+    }
   }
 }
 const kernels = { add: (p: number, q: number) => p + q, sub: (p: number, q: number) => p - q, mul: (p: number, q: number) => p * q, div: (p: number, q: number) => p / q };
@@ -86,6 +102,7 @@ function negInto(r: Reader, g: Buf, gx: Buf, tmp: () => Buf): void {
 export const binaryRules = {
   add: {
     plan: planBinary,
+    passesGrad: (p, k) => (k === 0 ? p.ra : p.rb).kind === 'same',
     forward: (p, [a, b], y) => cycled('add', p, a, b, y),
     backward: (p, _x, _y, g, [ga, gb]) => {
       if (ga) sumInto(p.ra, g, ga);
@@ -94,6 +111,7 @@ export const binaryRules = {
   } as Rule<undefined, BinaryPlan>,
   sub: {
     plan: planBinary,
+    passesGrad: (p, k) => k === 0 && p.ra.kind === 'same',
     forward: (p, [a, b], y) => cycled('sub', p, a, b, y),
     backward: (p, _x, _y, g, [ga, gb]) => {
       if (ga) sumInto(p.ra, g, ga);
@@ -110,6 +128,13 @@ export const binaryRules = {
         if (gb) for (let i = 0; i < g.length; i++) gb[i] = g[i] * a[i];
         return;
       }
+      if (p.rows) {
+        // Per-row factor: d/da = g·b[row]; d/db[row] = Σ_row g·a.
+        const inner = p.rb.inner;
+        if (ga) byRow('mul', inner, g, b, ga);
+        if (gb) for (let j = 0, i = 0; j < b.length; j++) { let s = 0; for (const end = i + inner; i < end; i++) s += g[i] * a[i]; gb[j] = s; }
+        return;
+      }
       if (ga) partialInto(p, p.ra, a, b, g, ga, (_p, q, gv) => gv * q);
       if (gb) partialInto(p, p.rb, a, b, g, gb, (q, _p, gv) => gv * q);
     },
@@ -118,6 +143,13 @@ export const binaryRules = {
     plan: planBinary,
     forward: (p, [a, b], y) => cycled('div', p, a, b, y),
     backward: (p, [a, b], _y, g, [ga, gb]) => {
+      if (p.rows) {
+        // Per-row divisor: d/da = g / b[row]; d/db[row] = −Σ_row g·a / b[row]².
+        const inner = p.rb.inner;
+        if (ga) byRow('div', inner, g, b, ga);
+        if (gb) for (let j = 0, i = 0; j < b.length; j++) { let s = 0; for (const end = i + inner; i < end; i++) s += g[i] * a[i]; gb[j] = -s / (b[j] * b[j]); }
+        return;
+      }
       if (ga) partialInto(p, p.ra, a, b, g, ga, (_p, q, gv) => gv / q);
       if (gb) partialInto(p, p.rb, a, b, g, gb, (q, r, gv) => (-gv * q) / (r * r));
     },

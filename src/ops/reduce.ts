@@ -11,8 +11,10 @@ type Axis = number | readonly number[];
 
 interface ReducePlan extends Planned {
   readonly axes: number[];
-  /** For each input element, the output element it reduces into. */
-  readonly map: Int32Array;
+  /** For each input element, the output element it reduces into: built on first use (see mapOf). */
+  map: Int32Array | null;
+  readonly inShape: readonly number[];
+  readonly strides: readonly number[];
   /** Elements per output. */
   readonly count: number;
   readonly outSize: number;
@@ -27,16 +29,16 @@ function planReduce([shape]: readonly (readonly number[])[], { axis, keepDims }:
   const outShape = keepDims ? keptShape : shape.filter((_, i) => !axes.includes(i));
   const strides = stridesOf(keptShape).map((s, d) => (keptShape[d] === 1 ? 0 : s));
   const count = axes.reduce((c, a) => c * shape[a], 1);
-  const outSize = sizeOf(outShape);
-  // Reducing everything, every element maps to output 0: no strided walk needed.
-  const map = outSize === 1 ? new Int32Array(sizeOf(shape)) : stridedIndex(shape, strides);
-  return { shape: outShape, axes, map, count, outSize, m: null, s: null };
+  return { shape: outShape, axes, map: null, inShape: shape, strides, count, outSize: sizeOf(outShape), m: null, s: null };
 }
+
+/** The input-to-output index map, made once per plan (a sum or mean of everything never needs it). */
+const mapOf = (p: ReducePlan): Int32Array => (p.map ??= p.outSize === 1 ? new Int32Array(sizeOf(p.inShape)) : stridedIndex(p.inShape, p.strides));
 
 /** gx[i] = g[map[i]]·w (the adjoint of a sum, scaled). */
 function spread(p: ReducePlan, g: Buf, gx: Buf, w = 1): void {
   if (p.outSize === 1) return void gx.fill(g[0] * w);
-  const map = p.map;
+  const map = mapOf(p);
   for (let i = 0; i < map.length; i++) gx[i] = g[map[i]] * w;
 }
 
@@ -49,7 +51,7 @@ function sumForward(p: ReducePlan, x: Buf, y: Buf): void {
     return;
   }
   y.fill(0);
-  const map = p.map;
+  const map = mapOf(p);
   for (let i = 0; i < map.length; i++) y[map[i]] += x[i];
 }
 
@@ -59,7 +61,7 @@ function extremeRule(sign: 1 | -1): Rule<{ axis?: Axis; keepDims: boolean }, Red
     plan: planReduce,
     forward: (p, [x], y) => {
       y.fill(NaN);
-      const map = p.map;
+      const map = mapOf(p);
       for (let i = 0; i < map.length; i++) {
         const o = map[i], v = x[i];
         if (Number.isNaN(y[o]) || (sign > 0 ? v > y[o] : v < y[o])) y[o] = v;
@@ -67,7 +69,7 @@ function extremeRule(sign: 1 | -1): Rule<{ axis?: Axis; keepDims: boolean }, Red
     },
     backward: (p, [x], y, g, [gx]) => {
       const ties = (p.m ??= alloc(p.outSize)).fill(0);
-      const map = p.map;
+      const map = mapOf(p);
       for (let i = 0; i < map.length; i++) if (x[i] === y[map[i]]) ties[map[i]]++;
       for (let i = 0; i < map.length; i++) gx![i] = x[i] === y[map[i]] ? g[map[i]] * (1 / ties[map[i]]) : 0;
     },
@@ -83,7 +85,7 @@ function argRule(sign: 1 | -1): Rule<{ axis: number }, ReducePlan & { stride: nu
     },
     forward: (p, [x], y) => {
       const best = (p.m ??= alloc(p.outSize)).fill(NaN);
-      const map = p.map;
+      const map = mapOf(p);
       for (let i = 0; i < map.length; i++) {
         const o = map[i], v = x[i];
         if (Number.isNaN(best[o]) || (sign > 0 ? v > best[o] : v < best[o])) {
@@ -114,13 +116,13 @@ export const reduceRules = {
     forward: (p, [x], y) => {
       const m = (p.m ??= alloc(p.outSize)).fill(-Infinity);
       const s = (p.s ??= new Float64Array(p.outSize)).fill(0);
-      const map = p.map;
+      const map = mapOf(p);
       for (let i = 0; i < map.length; i++) if (x[i] > m[map[i]]) m[map[i]] = x[i];
       for (let i = 0; i < map.length; i++) s[map[i]] += Math.exp(x[i] - m[map[i]]);
       for (let o = 0; o < y.length; o++) y[o] = m[o] + Math.log(s[o]);
     },
     backward: (p, [x], _y, g, [gx]) => {
-      const m = p.m!, s = p.s!, map = p.map;
+      const m = p.m!, s = p.s!, map = mapOf(p);
       for (let i = 0; i < map.length; i++) gx![i] = g[map[i]] * (Math.exp(x[i] - m[map[i]]) / s[map[i]]);
     },
   } as Rule<{ axis?: Axis; keepDims: boolean }, ReducePlan>,

@@ -24,6 +24,11 @@ export interface Rule<A = any, P extends Planned = any> {
    * copies of the whole tensor (a recurrent layer's time steps).
    */
   readonly addsGrad?: boolean;
+  /**
+   * Input k's gradient is g itself (same size, unchanged): add's same-shape operand, reshape. A captured step then
+   * gives input k the output's gradient buffer instead of copying it, and backward gets gx[k] = null for it.
+   */
+  passesGrad?(p: P, k: number): boolean;
   /** The output is input 0's storage in a new shape (reshape): forward does nothing. */
   readonly view?: boolean;
   /** Has an effect beyond its output (draws from a generator, updates a moving statistic): a captured step keeps it

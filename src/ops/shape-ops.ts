@@ -78,6 +78,7 @@ export const shapeRules = {
   /** Same values in a new shape (the output shares the input's storage). */
   reshape: {
     view: true,
+    passesGrad: () => true,
     plan: (_s, { shape }) => ({ shape }),
     forward: () => {},
     backward: (_p, _x, _y, g, [gx]) => gx!.set(g),

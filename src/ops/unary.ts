@@ -14,9 +14,10 @@ export function asTensor(x: TensorLike): Tensor {
  * every op, which V8 cannot inline; a loop of its own per op runs several times faster on large tensors.
  */
 interface UnaryLoops {
-  forward(x: Float32Array, y: Float32Array, n: number): void;
+  /** a, b: the op's numeric attributes, as f's. */
+  forward(x: Float32Array, y: Float32Array, n: number, a: number, b: number): void;
   /** gx = g · dy/dx */
-  backward(x: Float32Array, y: Float32Array, g: Float32Array, gx: Float32Array, n: number): void;
+  backward(x: Float32Array, y: Float32Array, g: Float32Array, gx: Float32Array, n: number, a: number, b: number): void;
 }
 
 /** f and df take the op's two numeric attributes (clip's bounds, elu's alpha, …; 0 when unused). */
@@ -32,13 +33,13 @@ export function unaryRule(f: F, df: DF, loops?: UnaryLoops): Rule<{ a?: number; 
   return {
     plan: ([shape], attrs) => ({ shape, a: attrs?.a ?? 0, b: attrs?.b ?? 0 }),
     forward: loops
-      ? (_p, [x], y) => loops.forward(x, y, y.length)
+      ? (p, [x], y) => loops.forward(x, y, y.length, p.a, p.b)
       : (p, [x], y) => {
           const a = p.a, b = p.b;
           for (let i = 0; i < y.length; i++) y[i] = f(x[i], a, b);
         },
     backward: loops
-      ? (_p, [x], y, g, [gx]) => loops.backward(x, y, g, gx!, y.length)
+      ? (p, [x], y, g, [gx]) => loops.backward(x, y, g, gx!, y.length, p.a, p.b)
       : (p, [x], y, g, [gx]) => {
           const a = p.a, b = p.b, out = gx!;
           for (let i = 0; i < y.length; i++) out[i] = g[i] * df(x[i], y[i], a, b);
@@ -68,6 +69,25 @@ const squareLoops: UnaryLoops = {
   forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = x[i] * x[i]; },
   backward: (x, _y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * (2 * x[i]); },
 };
+// log and clip: every cross-entropy on probabilities clips them, then takes the log.
+const logLoops: UnaryLoops = {
+  forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.log(x[i]); },
+  backward: (x, _y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * (1 / x[i]); },
+};
+const clipLoops: UnaryLoops = {
+  forward: (x, y, n, lo, hi) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      y[i] = v < lo ? lo : v > hi ? hi : v;
+    }
+  },
+  backward: (x, _y, g, gx, n, lo, hi) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      gx[i] = g[i] * (v >= lo && v <= hi ? 1 : 0);
+    }
+  },
+};
 const expLoops: UnaryLoops = {
   forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.exp(x[i]); },
   backward: (_x, y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * y[i]; },
@@ -93,7 +113,7 @@ const softplusF = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(
 /** Every elementwise unary op: the formula and its derivative side by side. */
 export const unaryRules = {
   exp: unaryRule(Math.exp, (_x, y) => y, expLoops),
-  log: unaryRule(Math.log, (v) => 1 / v),
+  log: unaryRule(Math.log, (v) => 1 / v, logLoops),
   sqrt: unaryRule(Math.sqrt, (_x, y) => 0.5 / y),
   square: unaryRule((v) => v * v, (v) => 2 * v, squareLoops),
   abs: unaryRule(Math.abs, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
@@ -105,7 +125,7 @@ export const unaryRules = {
   cos: unaryRule(Math.cos, (v) => -Math.sin(v)),
   sin: unaryRule(Math.sin, (v) => Math.cos(v)),
   /** Gradient passes where lo ≤ x ≤ hi (Keras/TF convention); a = lo, b = hi. */
-  clip: unaryRule((v, lo, hi) => (v < lo ? lo : v > hi ? hi : v), (v, _y, lo, hi) => (v >= lo && v <= hi ? 1 : 0)),
+  clip: unaryRule((v, lo, hi) => (v < lo ? lo : v > hi ? hi : v), (v, _y, lo, hi) => (v >= lo && v <= hi ? 1 : 0), clipLoops),
   relu: unaryRule((v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0), reluLoops),
   relu6: unaryRule((v) => (v > 0 ? (v < 6 ? v : 6) : 0), (v) => (v > 0 && v < 6 ? 1 : 0)),
   sigmoid: unaryRule((v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))), (_x, y) => y * (1 - y), sigmoidLoops),

@@ -100,3 +100,45 @@ test('slices add their gradient in place (addsGrad): many slices of one tensor, 
     grads[0].data.forEach((g, i) => assert.ok(Math.abs(g - p.grads[0][i]) < 1e-5, `step ${k}, element ${i}: replay ${p.grads[0][i]} vs eager ${g}`));
   }
 });
+
+test('gradients passed through unchanged (add, sub, reshape) share buffers and still sum every contribution', () => {
+  // w reaches the loss through a same-shape add whose output's gradient becomes w's own buffer, then again through a
+  // sub, a reshape, add(w, w) and a product: each later contribution must be added, not lost or double-counted.
+  const body = (w: Variable, c: Variable) => {
+    const s = ops.add(w, c); // passes to w and c
+    const d = ops.sub(w, ops.reshape(c, [3, 2])); // passes to w; c's goes through negation
+    const twice = ops.add(w, w); // the same tensor on both sides
+    const p = ops.mul(ops.reshape(w, [6]), ops.reshape(s, [6]));
+    return ops.add(ops.sum(ops.square(ops.add(s, d))), ops.add(ops.sum(ops.mul(twice, d)), ops.sum(p)));
+  };
+  const r = new Rng(7);
+  const w = new Variable(randomTensor(r, [3, 2])), c = new Variable(randomTensor(r, [3, 2]));
+  const step = new CapturedStep(() => ({ loss: body(w, c) }), [w, c]);
+  for (let s = 0; s < 3; s++) {
+    const { value, grads } = variableGrads(() => body(w, c), [w, c]);
+    const p = step.run([]);
+    assert.ok(Math.abs(p.loss![0] - value.item()) < 1e-5);
+    grads.forEach((g, k) => g.data.forEach((v, i) => assert.ok(Math.abs(v - p.grads[k][i]) < 1e-4, `step ${s}: grad ${k}[${i}] ${p.grads[k][i]} vs ${v}`)));
+    // Against the formula: L = Σ(2w)² + Σ 2w(w − c) + Σ w(w + c) → dL/dw = 8w + 4w − 2c + 2w + c = 14w − c, dL/dc = −2w + w = −w.
+    w.data.forEach((wv, i) => assert.ok(Math.abs(p.grads[0][i] - (14 * wv - c.data[i])) < 1e-4, `dL/dw[${i}]`));
+    c.data.forEach((_, i) => assert.ok(Math.abs(p.grads[1][i] + w.data[i]) < 1e-4, `dL/dc[${i}]`));
+    w.data.forEach((_, i) => (w.data[i] -= 0.01 * p.grads[0][i]));
+  }
+});
+
+test('an adoptable input buffer is read in place on replay; another buffer of that shape is copied into it', () => {
+  const buf = new Float32Array([1, 2, 3]);
+  const step = new CapturedStep(([x]) => ({ outputs: [ops.mul(x!, 2)] }), [], 8, (t) => t.data === buf);
+  const own = new Tensor(buf, [3]);
+  assert.deepEqual(Array.from(step.run([own]).outputs[0].data), [2, 4, 6]);
+  buf.set([5, 6, 7]); // the trainer refills its batch buffer in place
+  assert.deepEqual(Array.from(step.run([own]).outputs[0].data), [10, 12, 14]);
+  assert.deepEqual(Array.from(step.run([new Tensor(new Float32Array([-1, 0, 1]), [3])]).outputs[0].data), [-2, 0, 2]);
+  assert.deepEqual(Array.from(buf), [-1, 0, 1], 'the other buffer was copied into the adopted one');
+  // Without adoption the caller's buffer is never written.
+  const mine = new Float32Array([1, 1, 1]);
+  const plain = new CapturedStep(([x]) => ({ outputs: [ops.mul(x!, 2)] }));
+  plain.run([new Tensor(mine, [3])]);
+  assert.deepEqual(Array.from(plain.run([new Tensor(new Float32Array([3, 3, 3]), [3])]).outputs[0].data), [6, 6, 6]);
+  assert.deepEqual(Array.from(mine), [1, 1, 1]);
+});

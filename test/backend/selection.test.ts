@@ -89,6 +89,20 @@ test('a broken addon file falls back to wasm with one warning line', () => {
   assert.match(lines[0], /native kernels unavailable .*using WebAssembly/);
 });
 
+test('an out-of-date addon (an older build missing a function) falls back to wasm, naming the fix', () => {
+  // A module standing in for an addon built from an older native/descent.c: every function but firstNonFinite.
+  const dir = mkdtempSync(join(tmpdir(), 'descent-native-'));
+  const old = join(dir, 'old.cjs');
+  const fns = ['gemm', 'adam', 'relu', 'reluGrad', 'biasAdd', 'sumRows', 'im2col', 'col2im', 'maxPool', 'info', 'configure'];
+  writeFileSync(old, `module.exports = { ${fns.map((f) => `${f}() {}`).join(', ')} };`);
+  const { out, stderr } = runWith({ DESCENT_NATIVE_PATH: old });
+  assert.equal(out.backend, 'wasm');
+  assert.deepEqual(out.c, [19, 22, 43, 50]);
+  const lines = stderr.split('\n').filter((l) => l.includes('descent:'));
+  assert.equal(lines.length, 1, stderr);
+  assert.match(lines[0], /native kernels unavailable \(the native addon is out of date: it lacks firstNonFinite; rebuild it with `node native\/install.mjs` or reinstall the package\); using WebAssembly/);
+});
+
 test('the native addon is selected by default when built, and DESCENT_BACKEND=native asks for it', { skip: !nativeBuilt() && 'the addon is not built (needs a C compiler at npm install)' }, () => {
   for (const env of [{}, { DESCENT_BACKEND: 'native' }] as Record<string, string>[]) {
     const { out, stderr } = runWith(env);

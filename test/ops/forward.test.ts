@@ -1,7 +1,7 @@
 // Forward values of ops and activations against float64 formulas written here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tensor, ops, activations, Tensor, grad } from '../../src/index.js';
+import { tensor, ops, activations, Tensor, grad, grads } from '../../src/index.js';
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5, what = ''): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -119,4 +119,23 @@ test('relu on float32 bits: special values, subnormals and the gradient (g·1 or
   want.forEach((v, i) => assert.ok(Object.is(y[i], Math.fround(v)), `relu(${x.data[i]}) = ${y[i]}, expected ${v}`));
   const g = grad((t: Tensor) => ops.sum(ops.mul(ops.relu(t), tensor([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]))))(x).data;
   assert.deepEqual(Array.from(g), [0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0]);
+});
+
+test('binary ops broadcast one value per row (x / sum(x, -1, keepDims)) and sum it back: values and gradients by hand', () => {
+  // a: [2, 2, 3] over b: [2, 2, 1] (and b of rank 2, [2, 1], under a: [1, 2, 3]); every op against index arithmetic.
+  const a = tensor([[[1, 2, 3], [4, 5, 6]], [[-1, 0.5, 2], [3, -2, 1]]]);
+  const b = tensor([[[2], [-4]], [[0.5], [8]]]);
+  const f: Record<string, (p: number, q: number) => number> = { add: (p, q) => p + q, sub: (p, q) => p - q, mul: (p, q) => p * q, div: (p, q) => p / q };
+  for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+    const y = ops[op](a, b);
+    assert.deepEqual(y.shape, [2, 2, 3]);
+    close(y.data, Array.from(a.data, (v, i) => f[op](v, b.data[Math.floor(i / 3)])), 1e-6, op);
+  }
+  const low = ops.div(tensor([[[1, 2, 3], [4, 5, 6]]]), tensor([[2], [4]]));
+  close(low.data, [0.5, 1, 1.5, 1, 1.25, 1.5], 1e-7, 'rank-2 divisor under rank 3');
+  // d/db of Σ w·(a / b) per row: −Σ_row w·a / b²; d/da: w / b.
+  const w = Array.from({ length: 12 }, (_, i) => 0.1 * (i + 1));
+  const [ga, gb] = grads((p: Tensor, q: Tensor) => ops.sum(ops.mul(ops.div(p, q), tensor(w, [2, 2, 3]))))([a, b]);
+  close(ga.data, w.map((wi, i) => wi / b.data[Math.floor(i / 3)]), 1e-6, 'd/da');
+  close(gb.data, [0, 1, 2, 3].map((j) => -[0, 1, 2].reduce((s, k) => s + w[3 * j + k] * a.data[3 * j + k], 0) / b.data[j] ** 2), 1e-6, 'd/db');
 });

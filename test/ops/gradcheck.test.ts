@@ -166,7 +166,8 @@ const R = (shape: number[], lo = -2, hi = 2) => randomTensor(tableRng, shape, lo
 const away = (t: Tensor, ...kinks: number[]) => kinks.reduce((u, k) => awayFrom(u, k, 0.05), t);
 const u = (f: (x: Tensor) => Tensor, lo = -2, hi = 2, ...kinks: number[]): Check[] => [[5], [2, 3, 2]].map((s) => ({ f, inputs: [away(R(s, lo, hi), ...kinks)] }));
 const b = (f: (x: Tensor, y: Tensor) => Tensor, lo = -2, shift = 0): Check[] =>
-  [[[2, 3], [2, 3]], [[2, 1, 3], [4, 1]], [[3], []]].map(([sa, sb]) => ({ f, inputs: [R(sa, lo, 2), new Tensor(R(sb, lo, 2).data.map((v) => v + shift), sb)] }));
+  // same shapes, a general broadcast, a scalar, and one value per row ('prefix' readers: [2, 3] ∘ [2, 1], [2, 3, 4] ∘ [2, 3, 1])
+  [[[2, 3], [2, 3]], [[2, 1, 3], [4, 1]], [[3], []], [[2, 3], [2, 1]], [[2, 3, 4], [2, 3, 1]]].map(([sa, sb]) => ({ f, inputs: [R(sa, lo, 2), new Tensor(R(sb, lo, 2).data.map((v) => v + shift), sb)] }));
 const red = (f: (x: Tensor, axis?: number | number[], keep?: boolean) => Tensor): Check[] => [
   { f: (x) => f(x), inputs: [R([4])] },
   { f: (x) => f(x, [0, 2], true), inputs: [R([2, 3, 4])] },
