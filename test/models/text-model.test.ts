@@ -115,6 +115,18 @@ test('functional: Input({ dtype: "string" }) -> TextVectorization beside a numer
   same(model.predict([TEXTS, x2]) as Tensor, twin.predict(joined(TEXTS, x2)), 'predict (list)');
 });
 
+test("Keras's end-to-end export: a model trained on ids, wrapped as Model(Input(string) -> TextVectorization -> model), saves and loads", async () => {
+  const { tv, ids } = twins();
+  await ids.fit(tv.call(TEXTS), LABELS, { epochs: 1, verbose: 0 });
+  const s = Input({ shape: [1], dtype: 'string' });
+  const endToEnd = new Model({ inputs: s, outputs: ids.apply(tv.apply(s)) });
+  same(endToEnd.predict(['a great movie']) as Tensor, ids.predict(tv.call(['a great movie'])), 'wrapped');
+  await withDir(async (dir) => {
+    await endToEnd.save(join(dir, 'e2e'));
+    same((await loadModel<Model>(join(dir, 'e2e'))).predict(['a great movie']) as Tensor, ids.predict(tv.call(['a great movie'])), 'loaded');
+  });
+});
+
 test('save/load keeps the configuration, the vocabulary (verbatim) and the idf weights; Keras test_save_load_tf_idf_mode', async () => {
   await withDir(async (dir) => {
     // Keras: Input(dtype="string", shape=()) -> TextVectorization(max_tokens=100, output_mode="tf_idf"), adapted, equal after load.
