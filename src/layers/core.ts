@@ -10,6 +10,7 @@ import { getActivation, type ActivationFn, type ActivationIdentifier } from '../
 /** Applies an activation function: new Activation('relu'). */
 export class Activation extends Layer {
   readonly className = 'Activation';
+  override readonly supportsMasking = true;
   readonly activationName: string;
   private readonly fn: ActivationFn;
   constructor(activationOrArgs: ActivationIdentifier | (LayerArgs & { activation: ActivationIdentifier }), args: LayerArgs = {}) {
@@ -39,6 +40,7 @@ export interface DropoutArgs extends LayerArgs {
 /** Inverted dropout: in training, zero each input with probability rate and scale the rest by 1/(1 − rate). */
 export class Dropout extends Layer {
   readonly className = 'Dropout';
+  override readonly supportsMasking = true;
   readonly rate: number;
   readonly seed?: number;
   private rng: Rng | null = null;

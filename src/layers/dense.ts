@@ -32,6 +32,7 @@ const DENSE_OPTIONS = ['units', 'activation', 'useBias', 'kernelInitializer', 'b
 
 export class Dense extends Layer {
   readonly className = 'Dense';
+  override readonly supportsMasking = true;
   readonly units: number;
   readonly activationName: string;
   readonly activation: ActivationFn;

@@ -110,6 +110,7 @@ export class Embedding extends Layer {
  */
 export class Masking extends Layer {
   readonly className = 'Masking';
+  override readonly supportsMasking = true;
   readonly maskValue: number;
   constructor(args: LayerArgs & { maskValue?: number } = {}) {
     checkLayerOptions('Masking', args, ['maskValue']);

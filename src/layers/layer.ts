@@ -8,6 +8,8 @@ import type { Shape } from '../tensor/shape.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
 import type { Regularizer } from '../regularizers/index.js';
 import { Registry } from '../registry.js';
+import { getMask, withMask } from './mask.js';
+import { platform } from '../platform/node.js';
 
 /** A shape without or with the batch dimension; null is an unknown size (Keras's None). */
 export type SymbolicShape = (number | null)[];
@@ -143,6 +145,13 @@ export abstract class Layer {
   inputSpec: InputSpec | null = null;
   /** The layer's calls in functional graphs, in order (a shared layer has several). */
   readonly inboundNodes: Node[] = [];
+  /**
+   * Whether the layer accepts a sequence mask (Keras 3's supports_masking; default false). When an input carries a
+   * mask (Embedding with maskZero, Masking, withMask), a layer that supports masking attaches computeMask's result
+   * to its outputs; one that does not drops the mask with a one-time warning, as Keras 3 (TF.js throws instead).
+   */
+  readonly supportsMasking: boolean = false;
+  private maskDropWarned = false;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? '';
@@ -204,6 +213,16 @@ export abstract class Layer {
   }
 
   /**
+   * The mask of the layer's output(s) from its input mask(s) (Keras's compute_mask), computed with ops so that a
+   * captured step recomputes it from each batch. mask is the input's mask (a list of them, null where absent, for
+   * a layer called with a list). Default: the input mask unchanged when supportsMasking (layers that keep the time
+   * axis, such as Dense or Dropout), else null. A list gives one mask per output.
+   */
+  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[]): Tensor | null | (Tensor | null)[] {
+    return this.supportsMasking && !Array.isArray(mask) ? mask : null;
+  }
+
+  /**
    * Forward pass on concrete tensors: one tensor, or a list for layers taking several inputs; returns one tensor
    * or a list (several outputs). training: true during fit (Dropout is active only then).
    */
@@ -230,7 +249,33 @@ export abstract class Layer {
     this.checkInputShape(shape);
     if (!this.built) this.build(shape);
     this.activityLosses = [];
-    return this.call(inputs as Tensor | Tensor[], training);
+    const out = this.call(inputs as Tensor | Tensor[], training);
+    return this.passMask(inputs as Tensor | Tensor[], out);
+  }
+
+  /** Keras 3's mask bookkeeping after a call: attach computeMask's masks to outputs that have none, or warn. */
+  private passMask(inputs: Tensor | Tensor[], out: Tensor | Tensor[]): Tensor | Tensor[] {
+    const masks = Array.isArray(inputs) ? inputs.map(getMask) : getMask(inputs);
+    if (Array.isArray(masks) ? masks.every((m) => m === null) : masks === null) return out;
+    const outs = Array.isArray(out) ? out : [out];
+    if (!this.supportsMasking) {
+      if (!this.maskDropWarned && outs.every((o) => getMask(o) === null)) {
+        this.maskDropWarned = true;
+        platform.warn(`Layer '${this.name}' (${this.className}) was passed an input with a mask attached to it, but does not support masking: the mask is dropped and later layers will not see it (Keras 3 warns the same).`);
+      }
+      return out;
+    }
+    const computed = this.computeMask(inputs, masks);
+    const outMasks = Array.isArray(computed) ? computed : [computed];
+    outs.forEach((o, i) => {
+      const m = outMasks[i] ?? null;
+      if (m === null || getMask(o) !== null) return;
+      if (m.rank < 1 || m.rank >= o.rank || m.shape.some((d, k) => d !== o.shape[k])) {
+        throw new Error(`Layer '${this.name}' (${this.className}) computed a mask of shape ${formatShape(m.shape)} for an output of shape ${formatShape(o.shape)}; a mask must be the output's leading dimensions [batch, timesteps].`);
+      }
+      withMask(o, m);
+    });
+    return out;
   }
 
   /** apply() typed for layers with several outputs (a Model with several outputs, recurrent layers returning states). */

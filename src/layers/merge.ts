@@ -3,7 +3,7 @@
 //   Add Σ xᵢ · Subtract x₀ − x₁ · Multiply Π xᵢ · Average (Σ xᵢ)/n · Maximum / Minimum elementwise
 //   Concatenate({ axis = -1 }) joins along an axis · Dot({ axes, normalize = false }) Σ_k a[b,k]·b[b,k] → [batch, 1]
 
-import type { Tensor } from '../tensor/tensor.js';
+import { ones, type Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { Layer, registerLayer, checkLayerOptions, isShapeList, formatSymbolicShape, type LayerArgs, type SymbolicShape } from './layer.js';
 
@@ -11,6 +11,13 @@ import { Layer, registerLayer, checkLayerOptions, isShapeList, formatSymbolicSha
 export abstract class Merge extends Layer {
   /** Exactly this many inputs (Subtract, Dot), or null for two or more. */
   protected readonly arity: number | null = null;
+  override readonly supportsMasking = true;
+
+  /** Keras 3's merge mask: a step is kept where any input keeps it (OR), and no mask unless every input has one. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[]): Tensor | null {
+    if (!Array.isArray(mask) || mask.some((m) => m === null)) return null;
+    return (mask as Tensor[]).slice(1).reduce((a, b) => ops.maximum(a, b), mask[0] as Tensor);
+  }
 
   protected shapes(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape[] {
     const what = `Layer '${this.name}' (${this.className})`;
@@ -139,6 +146,19 @@ export class Concatenate extends Merge {
     this.axis = args.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new Error(`Concatenate: axis must be an integer, got ${args.axis}.`);
   }
+
+  /**
+   * Keras 3's Concatenate mask: each input's mask spread over its last axis (all ones for an input without one),
+   * joined along the concatenation axis, then OR over the last axis. No mask when no input has one.
+   */
+  override computeMask(inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[]): Tensor | null {
+    if (!Array.isArray(mask) || !Array.isArray(inputs) || mask.every((m) => m === null)) return null;
+    const spread = inputs.map((x, i) => {
+      const m = mask[i];
+      return m === null ? ones(x.shape) : ops.mul(ops.expandDims(m, -1), ones([...m.shape, x.shape[x.rank - 1]]));
+    });
+    return ops.max(ops.concat(spread, this.axis), -1);
+  }
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const shapes = this.shapes(inputShape);
     const rank = shapes[0].length;
@@ -180,6 +200,10 @@ export class Dot extends Merge {
     this.normalize = args.normalize ?? false;
     const list = Array.isArray(this.axes) ? this.axes : [this.axes, this.axes];
     if (!list.every((a) => a === 1 || a === -1)) throw new Error(`Dot: axes ${JSON.stringify(args.axes)} not supported; descent's Dot takes rank-2 inputs and contracts axis 1 (or -1).`);
+  }
+  /** The contracted axis is gone: no mask (Keras's Dot.compute_mask returns None). */
+  override computeMask(): null {
+    return null;
   }
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const [a, b] = this.shapes(inputShape);

@@ -13,6 +13,8 @@ import { dataFormatOf, checkSpatialRank, type DataFormat, type DataFormatIdentif
 
 abstract class Noise extends Layer {
   readonly seed?: number;
+  /** Noise is per element, so a sequence mask stays valid (Keras 3's dropout and noise layers support masking). */
+  override readonly supportsMasking = true;
   private rng: Rng | null = null;
   constructor(args: LayerArgs & { seed?: number }) {
     super(args);

@@ -52,6 +52,11 @@ const reg = (r: Regularizer | null) => (r ? { className: r.className, config: r.
 
 /** γ/β bookkeeping shared by the three layers. */
 abstract class Normalization extends Layer {
+  /**
+   * A sequence mask passes through (Keras 3's three normalization layers support masking). Keras's
+   * BatchNormalization also leaves masked steps out of its batch statistics; descent's counts every step.
+   */
+  override readonly supportsMasking = true;
   readonly axis: number[];
   readonly epsilon: number;
   readonly center: boolean;

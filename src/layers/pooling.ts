@@ -5,6 +5,8 @@
 
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
+import { getMask } from './mask.js';
+import { formatShape } from '../tensor/shape.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { windowOutputLength } from '../backend/conv-geometry.js';
 import { dataFormatOf, tupleOf, checkSpatialRank, toChannelsLast, toChannelsFirst, shapeToLast, shapeFromLast, type DataFormat, type DataFormatIdentifier } from './spatial.js';
@@ -173,10 +175,36 @@ export class GlobalMaxPooling3D extends GlobalPooling {
     super('GlobalMaxPooling3D', 3, 'max', args);
   }
 }
+/**
+ * Mean over the steps of [batch, steps, features] (channelsFirst: [batch, features, steps]) → [batch, features]
+ * ([batch, 1, features] with keepdims). With a [batch, steps] mask (Embedding with maskZero, Masking, withMask) it
+ * averages the unmasked steps only, Σₜ mₜ·xₜ / Σₜ mₜ, and returns no mask: Keras 3's GlobalAveragePooling1D. As in
+ * Keras, a row whose steps are all masked gives NaN (0/0). Throws when the mask is not [batch, steps].
+ */
 export class GlobalAveragePooling1D extends GlobalPooling {
   readonly className = 'GlobalAveragePooling1D';
+  override readonly supportsMasking = true;
   constructor(args?: GlobalPoolingArgs) {
     super('GlobalAveragePooling1D', 1, 'avg', args);
+  }
+
+  override call(input: Tensor): Tensor {
+    const mask = getMask(input);
+    if (!mask) return super.call(input);
+    checkSpatialRank([null, ...input.shape.slice(1)], 1, this.className, this.name);
+    const last = this.dataFormat === 'channelsLast';
+    const [batch, steps] = [input.shape[0], input.shape[last ? 1 : 2]];
+    if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps) {
+      throw new Error(`GlobalAveragePooling1D '${this.name}': the mask has shape ${formatShape(mask.shape)}, expected [batch, steps] = [${batch}, ${steps}] for an input of shape ${formatShape(input.shape)}.`);
+    }
+    const m = ops.reshape(mask, last ? [batch, steps, 1] : [batch, 1, steps]);
+    const axis = last ? 1 : 2;
+    return ops.div(ops.sum(ops.mul(input, m), axis, this.keepdims), ops.sum(m, axis, this.keepdims));
+  }
+
+  /** The steps are pooled away: no mask goes further (Keras's compute_mask returns None). */
+  override computeMask(): null {
+    return null;
   }
 }
 export class GlobalAveragePooling2D extends GlobalPooling {

@@ -18,7 +18,7 @@ import { Layer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './
 import { getActivation, type ActivationFn, type ActivationIdentifier } from '../activations/index.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
-import { getMask, withMask } from './mask.js';
+import { getMask } from './mask.js';
 import { dropoutMask } from './rnn-ops.js';
 
 export interface RNNArgs extends LayerArgs {
@@ -97,6 +97,14 @@ export abstract class RNN extends Layer {
   protected abstract readonly gates: number;
   /** States carried between steps: 1 (h) or 2 (LSTM's h, c). */
   protected abstract readonly stateCount: number;
+  override readonly supportsMasking = true;
+
+  /** Keras's RNN.compute_mask: the sequence's mask with returnSequences, else none; returned states carry none. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[]): Tensor | null | (Tensor | null)[] {
+    const m = Array.isArray(mask) ? mask[0] : mask;
+    const out = this.returnSequences ? m : null;
+    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, () => null)] : out;
+  }
 
   constructor(className: string, args: RNNArgs, own: readonly string[] = []) {
     checkLayerOptions(className, args ?? {}, [...RNN_OPTIONS, ...own]);
@@ -229,7 +237,6 @@ export abstract class RNN extends Layer {
     if (this.stateful) this.states!.forEach((s, i) => ops.assign(s, states[i]));
     let output = this.returnSequences ? ops.stack(outputs, 1) : out;
     if (this.activityRegularizer) this.activityLosses.push(this.activityRegularizer.penalty(output));
-    if (this.returnSequences && mask) output = withMask(output, mask);
     return this.returnState ? [output, ...states] : output;
   }
 

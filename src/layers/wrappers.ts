@@ -7,7 +7,6 @@ import { tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { Layer, registerLayer, checkLayerOptions, layerFromConfig, isShapeList, type LayerArgs, type SymbolicShape } from './layer.js';
 import { RNN } from './rnn.js';
-import { getMask, withMask } from './mask.js';
 
 type LayerSpec = Layer | { className: string; config: Record<string, unknown> };
 
@@ -59,6 +58,7 @@ function reverseTime(x: Tensor): Tensor {
 
 export class Bidirectional extends Wrapper {
   readonly className = 'Bidirectional';
+  override readonly supportsMasking = true;
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;
   readonly mergeMode: MergeMode;
@@ -117,7 +117,6 @@ export class Bidirectional extends Wrapper {
     let fy = f[0], by = b[0];
     // The backward layer returns its sequence from the last step to the first: put it back in time order.
     if (this.forwardLayer.returnSequences) by = reverseTime(by);
-    const mask = this.forwardLayer.returnSequences ? getMask(x) : null;
     let outs: Tensor[];
     switch (this.mergeMode) {
       case 'concat': outs = [ops.concat([fy, by], -1)]; break;
@@ -126,10 +125,15 @@ export class Bidirectional extends Wrapper {
       case 'ave': outs = [ops.mul(ops.add(fy, by), 0.5)]; break;
       default: outs = [fy, by];
     }
-    if (mask) outs = outs.map((o) => withMask(o, mask));
     fy = outs[0];
     const states = [...f.slice(1), ...b.slice(1)];
     return outs.length === 1 && states.length === 0 ? fy : [...outs, ...states];
+  }
+
+  /** The sequence's mask on the merged output(s) when the layers return sequences (Keras's compute_mask). */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null | (Tensor | null)[]): (Tensor | null)[] {
+    const m = this.forwardLayer.returnSequences ? (Array.isArray(mask) ? mask[0] : mask) : null;
+    return [m, ...(this.mergeMode === 'none' ? [m] : [])];
   }
 
   /** Whether the wrapped layers carry states across batches (then predict keeps batches at the states' size). */
@@ -169,6 +173,8 @@ export interface TimeDistributedArgs extends LayerArgs {
 /** Apply a layer to each step: [batch, timesteps, ...] → [batch, timesteps, ...layer output], the same weights at every step. */
 export class TimeDistributed extends Wrapper {
   readonly className = 'TimeDistributed';
+  /** The sequence's mask passes on unchanged (the wrapped layer sees one step at a time). */
+  override readonly supportsMasking = true;
   readonly layer: Layer;
 
   /** new TimeDistributed(new Dense(8)) or new TimeDistributed({ layer }). */
@@ -199,8 +205,7 @@ export class TimeDistributed extends Wrapper {
     const [B, T, ...rest] = input.shape;
     const y = this.layer.apply(ops.reshape(input, [B * T, ...rest]), training) as Tensor;
     const out = ops.reshape(y, [B, T, ...y.shape.slice(1)]);
-    const mask = getMask(input);
-    return mask ? withMask(out, mask) : out;
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {

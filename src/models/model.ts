@@ -50,6 +50,8 @@ const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor | SymbolicTensor[]> extends Layer implements TrainableModel {
   readonly className: string = 'Functional';
+  /** A model used as a layer runs its own layers, which pass, consume or drop a mask themselves. */
+  override readonly supportsMasking = true;
   /** The graph's input tensors (from Input()). */
   inputs: SymbolicTensor[] = [];
   /** The graph's output tensors. */
@@ -235,6 +237,11 @@ export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor 
   }
 
   /** The model as a layer: one tensor (or a list, for several inputs) in, the outputs in the form they were given. */
+  /** The inner layers attach the output masks; nothing is added on top. */
+  override computeMask(): null {
+    return null;
+  }
+
   call(inputs: Tensor | Tensor[], training = false): Tensor | Tensor[] {
     const outs = this.forward(Array.isArray(inputs) ? inputs : [inputs], training);
     return this.listOutput ? outs : outs[0];
