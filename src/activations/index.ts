@@ -3,6 +3,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { Registry } from '../registry.js';
 import * as ops from '../ops/index.js';
+import type { Elementwise } from '../ops/recurrent.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 export type ActivationIdentifier = string | ActivationFn;
@@ -32,4 +33,26 @@ export function getActivation(identifier: ActivationIdentifier | undefined | nul
   if (identifier === undefined || identifier === null) return { name: 'linear', fn: activations.get('linear') };
   if (typeof identifier === 'function') return { name: identifier.name || 'custom', fn: identifier };
   return { name: activations.canonical(identifier), fn: activations.get(identifier) };
+}
+
+/**
+ * The activations that act on each element alone, as their unary rules' formula and derivative with Keras's default
+ * attributes: what a fused op (the LSTM step, ops.lstmCell) applies in its own loop. softmax, log_softmax and a user's
+ * function are not elementwise rules and are absent.
+ */
+export const elementwiseActivations: Readonly<Record<string, Elementwise>> = {
+  linear: { f: (v) => v, df: () => 1, a: 0, b: 0 },
+  ...Object.fromEntries(
+    ([
+      ['relu', 'relu'], ['relu6', 'relu6'], ['sigmoid', 'sigmoid'], ['tanh', 'tanh'], ['softplus', 'softplus'], ['softsign', 'softsign'],
+      ['elu', 'elu', 1], ['selu', 'selu'], ['leaky_relu', 'leakyRelu', 0.2], ['gelu', 'gelu'], ['swish', 'swish'],
+      ['hard_sigmoid', 'hardSigmoid'], ['hard_swish', 'hardSwish'], ['mish', 'mish'], ['exponential', 'exp'],
+    ] as const).map(([name, rule, a = 0]) => [name, { f: ops.unaryRules[rule].f, df: ops.unaryRules[rule].df, a, b: 0 }]),
+  ),
+};
+
+/** The elementwise form of an activation given by Keras name (resolved by getActivation), or null (softmax, a function). */
+export function elementwiseActivation(activation: { name: string; fn: ActivationFn }): Elementwise | null {
+  const e = elementwiseActivations[activation.name];
+  return e && activations.has(activation.name) && activations.get(activation.name) === activation.fn ? e : null;
 }

@@ -9,7 +9,8 @@ import { Tensor as TensorClass, zeros, type Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { registerLayer } from './layer.js';
 import { RNN, gateActivation, type GatedArgs } from './rnn.js';
-import type { ActivationFn } from '../activations/index.js';
+import { elementwiseActivation, type ActivationFn } from '../activations/index.js';
+import type { CellActivations } from '../ops/recurrent.js';
 import type { Initializer } from '../initializers/index.js';
 
 export interface LSTMArgs extends GatedArgs {
@@ -43,6 +44,8 @@ export class LSTM extends RNN {
   readonly recurrentActivationName: string;
   private readonly recurrentActivation: ActivationFn;
   readonly unitForgetBias: boolean;
+  /** Both activations elementwise (every Keras activation but softmax and log_softmax): the step is one fused op. */
+  private readonly cell: CellActivations | null;
 
   /** new LSTM(64, { returnSequences: true }) or new LSTM({ units: 64, ... }). */
   constructor(unitsOrArgs: number | LSTMArgs, args: LSTMArgs = {}) {
@@ -52,11 +55,14 @@ export class LSTM extends RNN {
     this.recurrentActivationName = act.name;
     this.recurrentActivation = act.fn;
     this.unitForgetBias = options.unitForgetBias ?? true;
+    const activation = elementwiseActivation({ name: this.activationName, fn: this.activation });
+    const recurrentActivation = elementwiseActivation(act);
+    this.cell = activation && recurrentActivation ? { activation, recurrentActivation } : null;
   }
 
-  /** Sigmoid gates and tanh: the fused step, which carries [c | o] in place of c (see packStates). */
+  /** The fused step carries [c | o] in place of c (see packStates). */
   private get fused(): boolean {
-    return this.activationName === 'tanh' && this.recurrentActivationName === 'sigmoid';
+    return this.cell !== null;
   }
 
   protected override packStates([h, c]: Tensor[]): Tensor[] {
@@ -74,12 +80,13 @@ export class LSTM extends RNN {
   protected step(xw: Tensor, [h, c]: readonly Tensor[], recurrentMask: Tensor | null) {
     const hp = recurrentMask ? ops.mul(h, recurrentMask) : h;
     const hu = ops.matmul(hp, this.recurrentKernel!);
-    if (this.fused) {
-      // Keras's default activations: the gate arithmetic as two ops (src/ops/recurrent.ts), the formulas below.
-      const y = ops.lstmCell(xw, hu, c);
-      const hNext = ops.lstmHidden(y);
+    if (this.cell) {
+      // Elementwise activations: the gate arithmetic as two ops (src/ops/recurrent.ts), the formulas below.
+      const y = ops.lstmCell(xw, hu, c, this.cell);
+      const hNext = ops.lstmHidden(y, this.cell);
       return { h: hNext, states: [hNext, y] };
     }
+    // softmax or log_softmax (not elementwise), or a user's function: composed from ops.
     const z = ops.add(xw, hu);
     const [zi, zf, zc, zo] = ops.split(z, 4, 1);
     const i = this.recurrentActivation(zi), f = this.recurrentActivation(zf), o = this.recurrentActivation(zo);

@@ -1,61 +1,78 @@
 // The LSTM step's gate arithmetic as two ops (one pass forward and one backward each, in place of a dozen small
-// ops per time step), for Keras's default activations: sigmoid gates, tanh candidate and output. With
+// ops per time step), for any elementwise activation φ (Keras's default tanh) and gate activation σ (default
+// sigmoid), given as unary rules' formulas (ops/unary.ts), so each activation has one definition. With
 // z = xw + hu = [z_i, z_f, z_g, z_o] ([batch, 4·units], Keras's gate order):
-//   lstmCell(xw, hu, s) = [c' | o] per row ([batch, 2·units]),  c' = σ(z_f)·c + σ(z_i)·tanh(z_g),  o = σ(z_o),
+//   lstmCell(xw, hu, s) = [c' | o] per row ([batch, 2·units]),  c' = σ(z_f)·c + σ(z_i)·φ(z_g),  o = σ(z_o),
 //     where c is the first half of each row of s (the previous step's lstmCell output, or [c0 | anything])
-//   lstmHidden(y) = o·tanh(c')  ([batch, units]) from y = [c' | o]
+//   lstmHidden(y) = o·φ(c')  ([batch, units]) from y = [c' | o]
 // Carrying [c' | o] as one tensor gives each intermediate a single consumer, so the backward pass adds no gradient
-// buffers together. Backward recomputes i, f, g from z. The LSTM layer composes unary and binary ops instead when
-// given other activations.
+// buffers together. Backward recomputes i, f, g from z. The LSTM layer composes ops instead only for activations
+// that are not elementwise (softmax, a user's function).
 
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { run } from '../autograd/tape.js';
 import type { Buf, Planned, Rule } from './rule.js';
+import { unaryRules } from './unary.js';
 
-interface GatePlan extends Planned {
+/** An elementwise activation for the fused step: a unary rule's formula, derivative (from x and y) and attributes (src/activations's elementwise table). */
+export interface Elementwise {
+  readonly f: (x: number, a: number, b: number) => number;
+  readonly df: (x: number, y: number, a: number, b: number) => number;
+  readonly a: number;
+  readonly b: number;
+}
+
+/** The step's activations: φ (candidate and output) and σ (gates). */
+export interface CellActivations {
+  readonly activation: Elementwise;
+  readonly recurrentActivation: Elementwise;
+}
+
+interface GatePlan extends Planned, CellActivations {
   readonly batch: number;
   readonly units: number;
 }
 
-const sigmoid = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-
-function planCell([xw, hu, s]: readonly (readonly number[])[]): GatePlan {
+function planCell([xw, hu, s]: readonly (readonly number[])[], acts: CellActivations): GatePlan {
   const [batch, width] = s;
   const units = width / 2;
   if (s.length !== 2 || xw.length !== 2 || formatShape(xw) !== formatShape(hu) || xw[0] !== batch || xw[1] !== 4 * units) {
     throw new Error(`lstmCell: expected xw and hu of shape [batch, 4·units] and a state [batch, 2·units]; got ${formatShape(xw)}, ${formatShape(hu)}, ${formatShape(s)}.`);
   }
-  return { shape: [batch, 2 * units], batch, units };
+  return { shape: [batch, 2 * units], batch, units, ...acts };
 }
 
 export const recurrentRules = {
   /** Inputs xw, hu [B, 4U], s [B, 2U] (c in each row's first half): [c' | σ(z_o)] [B, 2U]. */
   lstmCell: {
     plan: planCell,
-    forward: ({ batch, units: U }, [xw, hu, s], y) => {
+    forward: ({ batch, units: U, activation: act, recurrentActivation: rec }, [xw, hu, s], y) => {
+      const phi = act.f, pa = act.a, pb = act.b, sig = rec.f, sa = rec.a, sb = rec.b;
       for (let b = 0; b < batch; b++) {
         const z = b * 4 * U, r = b * 2 * U;
         for (let u = 0; u < U; u++) {
-          const i = sigmoid(xw[z + u] + hu[z + u]), f = sigmoid(xw[z + U + u] + hu[z + U + u]), g = Math.tanh(xw[z + 2 * U + u] + hu[z + 2 * U + u]);
+          const i = sig(xw[z + u] + hu[z + u], sa, sb), f = sig(xw[z + U + u] + hu[z + U + u], sa, sb), g = phi(xw[z + 2 * U + u] + hu[z + 2 * U + u], pa, pb);
           y[r + u] = f * s[r + u] + i * g;
-          y[r + U + u] = sigmoid(xw[z + 3 * U + u] + hu[z + 3 * U + u]);
+          y[r + U + u] = sig(xw[z + 3 * U + u] + hu[z + 3 * U + u], sa, sb);
         }
       }
     },
-    backward: ({ batch, units: U }, [xw, hu, s], y, dy, [gx, gh, gs]) => {
+    backward: ({ batch, units: U, activation: act, recurrentActivation: rec }, [xw, hu, s], y, dy, [gx, gh, gs]) => {
+      const phi = act.f, dphi = act.df, pa = act.a, pb = act.b, sig = rec.f, dsig = rec.df, sa = rec.a, sb = rec.b;
       // z = xw + hu: both get dz; write it into whichever needs it and copy to the other.
       const gz = (gx ?? gh) as Buf | null;
       for (let b = 0; b < batch; b++) {
         const z = b * 4 * U, r = b * 2 * U;
         for (let u = 0; u < U; u++) {
-          const i = sigmoid(xw[z + u] + hu[z + u]), f = sigmoid(xw[z + U + u] + hu[z + U + u]), g = Math.tanh(xw[z + 2 * U + u] + hu[z + 2 * U + u]);
-          const o = y[r + U + u], dc = dy[r + u];
+          const zi = xw[z + u] + hu[z + u], zf = xw[z + U + u] + hu[z + U + u], zg = xw[z + 2 * U + u] + hu[z + 2 * U + u];
+          const i = sig(zi, sa, sb), f = sig(zf, sa, sb), g = phi(zg, pa, pb);
+          const dc = dy[r + u];
           if (gz) {
-            gz[z + u] = dc * g * i * (1 - i);
-            gz[z + U + u] = dc * s[r + u] * f * (1 - f);
-            gz[z + 2 * U + u] = dc * i * (1 - g * g);
-            gz[z + 3 * U + u] = dy[r + U + u] * o * (1 - o);
+            gz[z + u] = dc * g * dsig(zi, i, sa, sb);
+            gz[z + U + u] = dc * s[r + u] * dsig(zf, f, sa, sb);
+            gz[z + 2 * U + u] = dc * i * dphi(zg, g, pa, pb);
+            gz[z + 3 * U + u] = dy[r + U + u] * dsig(xw[z + 3 * U + u] + hu[z + 3 * U + u], y[r + U + u], sa, sb);
           }
           if (gs) {
             gs[r + u] = dc * f;
@@ -65,29 +82,39 @@ export const recurrentRules = {
       }
       if (gx && gh) gh.set(gx);
     },
-  } as Rule<undefined, GatePlan>,
+  } as Rule<CellActivations, GatePlan>,
   /** Input y = [c' | o] [B, 2U]: o·tanh(c') [B, U]. */
   lstmHidden: {
-    plan: ([s]) => {
+    plan: ([s], acts) => {
       if (s.length !== 2 || s[1] % 2) throw new Error(`lstmHidden: expected [batch, 2·units], got ${formatShape(s)}.`);
-      return { shape: [s[0], s[1] / 2], batch: s[0], units: s[1] / 2 };
+      return { shape: [s[0], s[1] / 2], batch: s[0], units: s[1] / 2, ...acts };
     },
-    forward: ({ batch, units: U }, [y], h) => {
-      for (let b = 0; b < batch; b++) for (let u = 0; u < U; u++) h[b * U + u] = y[b * 2 * U + U + u] * Math.tanh(y[b * 2 * U + u]);
+    forward: ({ batch, units: U, activation: act }, [y], h) => {
+      const phi = act.f, pa = act.a, pb = act.b;
+      for (let b = 0; b < batch; b++) for (let u = 0; u < U; u++) h[b * U + u] = y[b * 2 * U + U + u] * phi(y[b * 2 * U + u], pa, pb);
     },
-    backward: ({ batch, units: U }, [y], _h, dh, [gy]) => {
+    backward: ({ batch, units: U, activation: act }, [y], _h, dh, [gy]) => {
+      const phi = act.f, dphi = act.df, pa = act.a, pb = act.b;
       for (let b = 0; b < batch; b++)
         for (let u = 0; u < U; u++) {
-          const r = b * 2 * U, t = Math.tanh(y[r + u]), o = y[r + U + u], d = dh[b * U + u];
-          gy![r + u] = d * o * (1 - t * t);
+          const r = b * 2 * U, c = y[r + u], t = phi(c, pa, pb), o = y[r + U + u], d = dh[b * U + u];
+          gy![r + u] = d * o * dphi(c, t, pa, pb);
           gy![r + U + u] = d * t;
         }
     },
-  } as Rule<undefined, GatePlan>,
+  } as Rule<CellActivations, GatePlan>,
 };
 
-/** [c' | σ(z_o)] per row with z = xw + hu ([batch, 4·units], gates i, f, g, o) and c the first half of s's rows. */
-export const lstmCell = (xw: Tensor, hu: Tensor, s: Tensor): Tensor => run('lstmCell', recurrentRules.lstmCell, [xw, hu, s], undefined);
+const DEFAULT: CellActivations = {
+  activation: { f: unaryRules.tanh.f, df: unaryRules.tanh.df, a: 0, b: 0 },
+  recurrentActivation: { f: unaryRules.sigmoid.f, df: unaryRules.sigmoid.df, a: 0, b: 0 },
+};
 
-/** o·tanh(c') from y = [c' | o] ([batch, 2·units]). */
-export const lstmHidden = (y: Tensor): Tensor => run('lstmHidden', recurrentRules.lstmHidden, [y], undefined);
+/**
+ * [c' | σ(z_o)] per row with z = xw + hu ([batch, 4·units], gates i, f, g, o) and c the first half of s's rows;
+ * φ and σ default to Keras's tanh and sigmoid.
+ */
+export const lstmCell = (xw: Tensor, hu: Tensor, s: Tensor, acts: CellActivations = DEFAULT): Tensor => run('lstmCell', recurrentRules.lstmCell, [xw, hu, s], acts);
+
+/** o·φ(c') from y = [c' | o] ([batch, 2·units]); φ defaults to tanh. */
+export const lstmHidden = (y: Tensor, acts: CellActivations = DEFAULT): Tensor => run('lstmHidden', recurrentRules.lstmHidden, [y], acts);

@@ -28,9 +28,14 @@ export interface UnaryPlan extends Planned {
   readonly b: number;
 }
 
-/** The rule of y = f(x) elementwise, with dy/dx computed from x and y by df (loops, when given, compute the same faster). */
-export function unaryRule(f: F, df: DF, loops?: UnaryLoops): Rule<{ a?: number; b?: number } | undefined, UnaryPlan> {
+/**
+ * The rule of y = f(x) elementwise, with dy/dx computed from x and y by df (loops, when given, compute the same faster).
+ * f and df are kept on the rule for fused ops that apply an activation per element (the LSTM step, ops/recurrent.ts).
+ */
+export function unaryRule(f: F, df: DF, loops?: UnaryLoops): Rule<{ a?: number; b?: number } | undefined, UnaryPlan> & { f: F; df: DF } {
   return {
+    f,
+    df,
     plan: ([shape], attrs) => ({ shape, a: attrs?.a ?? 0, b: attrs?.b ?? 0 }),
     forward: loops
       ? (p, [x], y) => loops.forward(x, y, y.length, p.a, p.b)

@@ -36,7 +36,7 @@ for (const returnSequences of [false, true]) {
     CASES.push(
       { name: `SimpleRNN ${JSON.stringify(o)}`, make: () => new SimpleRNN(5, o), tfMake: () => tf.layers.simpleRNN({ units: 5, ...o }) },
       { name: `LSTM ${JSON.stringify(o)}`, make: () => new LSTM(5, o), tfMake: () => tf.layers.lstm({ units: 5, recurrentActivation: 'sigmoid', ...o }) },
-      // Other activations take the composed ops instead of the fused default gates.
+      // A non-default activation: the fused step with softsign's unary formula and derivative.
       { name: `LSTM softsign ${JSON.stringify(o)}`, make: () => new LSTM(5, { activation: 'softsign', ...o }), tfMake: () => tf.layers.lstm({ units: 5, activation: 'softsign', recurrentActivation: 'sigmoid', ...o }) },
       { name: `GRU resetAfter false ${JSON.stringify(o)}`, make: () => new GRU(5, { resetAfter: false, ...o }), tfMake: () => tf.layers.gru({ units: 5, recurrentActivation: 'sigmoid', ...o }) },
     );

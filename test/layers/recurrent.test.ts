@@ -223,3 +223,22 @@ test('a stacked model (Embedding with a mask, Bidirectional LSTM sequences, GRU,
   const a = replayed.getWeights(), b = eager.getWeights();
   a.forEach((w, i) => w.data.forEach((v, j) => assert.ok(Math.abs(v - b[i].data[j]) < 1e-5, `weight ${i}[${j}]: replayed ${v} vs eager ${b[i].data[j]}`)));
 });
+
+test('LSTM: the fused step with other elementwise activations equals the same LSTM composed from ops (a user function)', () => {
+  for (const [act, rec] of [['relu', 'hard_sigmoid'], ['softsign', 'sigmoid'], ['linear', 'tanh']] as const) {
+    const x = randomTensor(rng, [3, 4, 2], -1, 1);
+    const fused = new LSTM(3, { activation: act, recurrentActivation: rec, returnSequences: true });
+    // The same functions, given as functions: not recognized as elementwise by name, so composed from ops.
+    const byName = (name: string) => (t: Tensor) => layerFromConfig('Activation', { activation: name }).apply(t) as Tensor;
+    const composed = new LSTM(3, { activation: byName(act), recurrentActivation: byName(rec), returnSequences: true });
+    fused.apply(x);
+    composed.apply(x);
+    composed.setWeights(fused.getWeights());
+    const r = randomTensor(rng, [3, 4, 3], -1, 1);
+    const loss = (l: LSTM) => ops.sum(ops.mul(l.apply(x), r));
+    const a = variableGrads(() => loss(fused), fused.trainableWeights);
+    const b = variableGrads(() => loss(composed), composed.trainableWeights);
+    assert.ok(Math.abs(a.value.item() - b.value.item()) < 1e-5, `${act}/${rec}: ${a.value.item()} vs ${b.value.item()}`);
+    a.grads.forEach((g, k) => g.data.forEach((v, i) => assert.ok(Math.abs(v - b.grads[k].data[i]) < 1e-5, `${act}/${rec} gradient ${k}[${i}]: ${v} vs ${b.grads[k].data[i]}`)));
+  }
+});

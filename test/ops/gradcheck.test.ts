@@ -7,6 +7,7 @@ import { opRules, unaryRule, type OpName } from '../../src/ops/index.js';
 import { run, recordOps, type TapeEntry } from '../../src/autograd/tape.js';
 import { wasmBackend } from '../../src/backend/index.js';
 import { randomTensor, awayFrom } from '../support/random.js';
+import { elementwiseActivations } from '../../src/activations/index.js';
 
 const rng = new Rng(1234);
 
@@ -211,8 +212,15 @@ const checks: { [op in OpName]: Check[] | 'not differentiable' } = {
   scatterAdd: [{ f: (x) => ops.scatterAdd(x, idx([1, 1, 0], [3]), [2, 2], 0), inputs: [R([3, 2])] }],
   oneHot: 'not differentiable',
   assign: 'not differentiable',
-  lstmCell: [{ f: (xw, hu, s) => ops.lstmCell(xw, hu, s), inputs: [R([2, 12]), R([2, 12]), R([2, 6])] }],
-  lstmHidden: [{ f: (y) => ops.lstmHidden(y), inputs: [R([2, 6])] }],
+  lstmCell: [
+    { f: (xw, hu, s) => ops.lstmCell(xw, hu, s), inputs: [R([2, 12]), R([2, 12]), R([2, 6])] },
+    // Other elementwise activations (own generators: the shared stream feeds the rows after these unchanged).
+    { f: (xw, hu, s) => ops.lstmCell(xw, hu, s, { activation: elementwiseActivations.softsign, recurrentActivation: elementwiseActivations.hard_sigmoid }), inputs: [randomTensor(new Rng(71), [2, 12], -1, 1), randomTensor(new Rng(72), [2, 12], -1, 1), randomTensor(new Rng(73), [2, 6])] },
+  ],
+  lstmHidden: [
+    { f: (y) => ops.lstmHidden(y), inputs: [R([2, 6])] },
+    { f: (y) => ops.lstmHidden(y, { activation: elementwiseActivations.elu, recurrentActivation: elementwiseActivations.sigmoid }), inputs: [randomTensor(new Rng(74), [2, 6])] },
+  ],
   dropout: [{ f: (x) => ops.dropout(x, 0.4, () => new Rng(7)), inputs: [R([3, 4])] }], // a fresh Rng per call: the same mask
   randomUniform: 'not differentiable', randomNormal: 'not differentiable',
   conv: [{ f: (x, w) => ops.conv(x, w, { padding: 'same' }), inputs: [R([2, 4, 4, 2]), R([2, 2, 2, 3])], tol: 1e-2 }],
