@@ -17,6 +17,13 @@ export interface Backend {
    */
   adam?(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): void;
   /**
+   * Below this many elements a call into this backend's elementwise kernels (adamMin: its Adam kernel) costs more
+   * than the TypeScript loop: the wasm kernels copy their operands in and out (defaults ELEMENTWISE_MIN, ADAM_MIN);
+   * the native ones work in place, so they pay from a few hundred elements.
+   */
+  readonly elementwiseMin?: number;
+  readonly adamMin?: number;
+  /**
    * Optional elementwise kernels over whole arrays, for the ops' hot loops on large tensors (an op keeps its own
    * TypeScript loop, the definition, when a kernel is absent or the array is small; see ELEMENTWISE_MIN):
    * relu: y = x > 0 ? x : 0 (NaN gives 0); reluGrad: gx = x > 0 ? g : g·0; biasAdd: y[i] = x[i] + b[i mod b.length]
@@ -43,15 +50,17 @@ export interface Backend {
   avgPoolBackward?(g: ConvGeometry, dy: Float32Array, dx: Float32Array): void;
 }
 
-/** Below this many elements an op's own loop beats a call into a backend's elementwise kernel. */
+/** Below this many elements an op's own loop beats a call into a backend's elementwise kernel (unless it says less). */
 export const ELEMENTWISE_MIN = 2048;
+/** Likewise for the fused Adam kernel. */
+export const ADAM_MIN = 4096;
 
 /**
  * The backend whose elementwise kernels an op calls for n elements of array a: the active one when large, else the
  * TypeScript loops (also for float64 buffers, which only the TypeScript loops take: float64 gradient checks).
  */
 export function elementwise(n: number, a: ArrayLike<number>): Backend {
-  return n >= ELEMENTWISE_MIN && active?.relu && a instanceof Float32Array ? active : jsBackend;
+  return active?.relu && n >= (active.elementwiseMin ?? ELEMENTWISE_MIN) && a instanceof Float32Array ? active : jsBackend;
 }
 
 // The reference kernels are always there, whichever modules were imported (the fast ones register in index.ts).

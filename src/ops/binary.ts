@@ -18,6 +18,8 @@ interface BinaryPlan extends Planned {
   readonly cycle: boolean;
   /** a has the output's size and b one value per row of `inner` elements: the row loop applies. */
   readonly rows: boolean;
+  /** a is a scalar and b has the output's size (1 − p): the scalar-first loop applies. */
+  readonly scalarFirst: boolean;
   ma: Int32Array | null;
   mb: Int32Array | null;
   /** Scratch of the output's size for gradients that must be reduced (allocated on first use, then reused). */
@@ -29,7 +31,10 @@ function planBinary([sa, sb]: readonly (readonly number[])[]): BinaryPlan {
   const n = sizeOf(shape);
   const ra = broadcastIndex(sa, shape), rb = broadcastIndex(sb, shape);
   const same = ra.kind === 'same';
-  return { shape, n, ra, rb, cycle: same && rb.kind !== 'map' && rb.kind !== 'prefix', rows: same && rb.kind === 'prefix', ma: null, mb: null, tmp: null };
+  return {
+    shape, n, ra, rb, cycle: same && rb.kind !== 'map' && rb.kind !== 'prefix', rows: same && rb.kind === 'prefix',
+    scalarFirst: ra.kind === 'scalar' && rb.kind === 'same', ma: null, mb: null, tmp: null,
+  };
 }
 
 const maps = (p: BinaryPlan): [Int32Array, Int32Array] => [(p.ma ??= readerMap(p.ra, p.n)), (p.mb ??= readerMap(p.rb, p.n))];
@@ -70,6 +75,7 @@ function binaryRule(f: Kernel, da?: Partial, db?: Partial): Rule<undefined, Bina
  */
 function cycled(op: 'add' | 'sub' | 'mul' | 'div', p: BinaryPlan, ad: Buf, bd: Buf, out: Buf): void {
   if (p.rows) return byRow(op, p.rb.inner, ad, bd, out);
+  if (p.scalarFirst) return fromScalar(op, ad[0], bd, out);
   if (!p.cycle) return generic(p, ad, bd, out, kernels[op]);
   const n = out.length, m = bd.length;
   switch (op) {
@@ -89,6 +95,17 @@ function byRow(op: 'add' | 'sub' | 'mul' | 'div', inner: number, ad: Buf, bd: Bu
       case 'mul': for (; i < end; i++) out[i] = ad[i] * v; break;
       case 'div': for (; i < end; i++) out[i] = ad[i] / v; break;
     }
+  }
+}
+
+/** out[i] = s ∘ b[i] (a scalar first: 1 − p, 1 / x). */
+function fromScalar(op: 'add' | 'sub' | 'mul' | 'div', s: number, bd: Buf, out: Buf): void {
+  const n = out.length;
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = s + bd[i]; return;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = s - bd[i]; return;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = s * bd[i]; return;
+    case 'div': for (let i = 0; i < n; i++) out[i] = s / bd[i]; return;
   }
 }
 const kernels = { add: (p: number, q: number) => p + q, sub: (p: number, q: number) => p - q, mul: (p: number, q: number) => p * q, div: (p: number, q: number) => p / q };

@@ -93,6 +93,10 @@ const clipLoops: UnaryLoops = {
     }
   },
 };
+const negLoops: UnaryLoops = {
+  forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = -x[i]; },
+  backward: (_x, _y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = -g[i]; },
+};
 const expLoops: UnaryLoops = {
   forward: (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.exp(x[i]); },
   backward: (_x, y, g, gx, n) => { for (let i = 0; i < n; i++) gx[i] = g[i] * y[i]; },
@@ -123,7 +127,7 @@ export const unaryRules = {
   square: unaryRule((v) => v * v, (v) => 2 * v, squareLoops),
   abs: unaryRule(Math.abs, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
   sign: unaryRule(Math.sign, () => 0),
-  neg: unaryRule((v) => -v, () => -1),
+  neg: unaryRule((v) => -v, () => -1, negLoops),
   reciprocal: unaryRule((v) => 1 / v, (v) => -1 / (v * v)),
   log1p: unaryRule(Math.log1p, (v) => 1 / (1 + v)),
   expm1: unaryRule(Math.expm1, (_x, y) => y + 1),

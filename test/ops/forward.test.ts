@@ -121,7 +121,7 @@ test('relu on float32 bits: special values, subnormals and the gradient (g·1 or
   assert.deepEqual(Array.from(g), [0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0]);
 });
 
-test('binary ops broadcast one value per row (x / sum(x, -1, keepDims)) and sum it back: values and gradients by hand', () => {
+test('binary ops broadcast one value per row (x / sum(x, -1, keepDims)) or a scalar first (1 − p), and sum it back: values and gradients by hand', () => {
   // a: [2, 2, 3] over b: [2, 2, 1] (and b of rank 2, [2, 1], under a: [1, 2, 3]); every op against index arithmetic.
   const a = tensor([[[1, 2, 3], [4, 5, 6]], [[-1, 0.5, 2], [3, -2, 1]]]);
   const b = tensor([[[2], [-4]], [[0.5], [8]]]);
@@ -131,6 +131,7 @@ test('binary ops broadcast one value per row (x / sum(x, -1, keepDims)) and sum 
     assert.deepEqual(y.shape, [2, 2, 3]);
     close(y.data, Array.from(a.data, (v, i) => f[op](v, b.data[Math.floor(i / 3)])), 1e-6, op);
   }
+  for (const op of ['add', 'sub', 'mul', 'div'] as const) close(ops[op](3, a).data, Array.from(a.data, (v) => f[op](3, v)), 1e-6, `3 ${op} a`);
   const low = ops.div(tensor([[[1, 2, 3], [4, 5, 6]]]), tensor([[2], [4]]));
   close(low.data, [0.5, 1, 1.5, 1, 1.25, 1.5], 1e-7, 'rank-2 divisor under rank 3');
   // d/db of Σ w·(a / b) per row: −Σ_row w·a / b²; d/da: w / b.
