@@ -9,7 +9,8 @@
 //   GroupNormalization (Wu & He 2018): μ, σ² per sample over the spatial positions and each group of channels
 //     (groups, default 32) of the channel axis (`axis`, default −1; 1 for channels first); γ, β per channel.
 
-import type { Tensor } from '../tensor/tensor.js';
+import { ones, type Tensor } from '../tensor/tensor.js';
+import { getMask } from './mask.js';
 import type { Variable } from '../tensor/variable.js';
 import * as ops from '../ops/index.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
@@ -53,8 +54,8 @@ const reg = (r: Regularizer | null) => (r ? { className: r.className, config: r.
 /** γ/β bookkeeping shared by the three layers. */
 abstract class Normalization extends Layer {
   /**
-   * A sequence mask passes through (Keras 3's three normalization layers support masking). Keras's
-   * BatchNormalization also leaves masked steps out of its batch statistics; descent's counts every step.
+   * A sequence mask passes through (Keras 3's three normalization layers support masking); BatchNormalization
+   * also leaves masked steps out of its batch statistics in training, as Keras 3.
    */
   override readonly supportsMasking = true;
   readonly axis: number[];
@@ -147,8 +148,37 @@ export class BatchNormalization extends Normalization {
     if (input.shape[axis] !== c) throw new Error(`BatchNormalization '${this.name}' was built for ${c} channels on axis ${this.axis[0]}, got input of shape [${input.shape.join(', ')}].`);
     const options = { axis, epsilon: this.epsilon, momentum: this.momentum };
     if (!(training && this.trainable)) return ops.batchNorm(input, this.movingMean!, this.movingVariance!, this.gamma, this.beta, options);
+    const mask = getMask(input);
+    if (mask) return this.maskedTraining(input, mask, axis);
     // The op moves the moving statistics toward this batch's in place (so a replayed step updates them too).
     return ops.batchNormTraining(input, this.gamma, this.beta, this.movingMean!, this.movingVariance!, options);
+  }
+
+  /**
+   * Training with a sequence mask, as Keras 3's BatchNormalization._moments: the batch statistics count the unmasked
+   * steps only, with w = the mask spread over the last axis, mean = Σ w·x / (Σ w + 1e-7) and
+   * variance = Σ w·(w·x − mean)² / (Σ w + 1e-7) over every axis but the channel axis; the moving statistics move
+   * toward them (an assign op, so a replayed step moves them too). Throws when the mask is not the input's leading
+   * dimensions (one axis fewer).
+   */
+  private maskedTraining(input: Tensor, mask: Tensor, axis: number): Tensor {
+    if (mask.rank !== input.rank - 1 || mask.shape.some((d, i) => d !== input.shape[i])) {
+      throw new Error(`BatchNormalization '${this.name}': the mask has shape [${mask.shape.join(', ')}], expected the input's leading dimensions [${input.shape.slice(0, -1).join(', ')}] (input shape [${input.shape.join(', ')}]).`);
+    }
+    const axes = input.shape.map((_, i) => i).filter((i) => i !== axis);
+    const channel = input.shape.map((d, i) => (i === axis ? d : 1));
+    const w = ops.expandDims(mask, -1);
+    const count = ops.add(ops.sum(ops.mul(w, ones(input.shape)), axes, true), 1e-7);
+    const weighted = ops.mul(w, input);
+    const mean = ops.div(ops.sum(weighted, axes, true), count);
+    const variance = ops.div(ops.sum(ops.mul(w, ops.square(ops.sub(weighted, mean))), axes, true), count);
+    const c = this.movingMean!.size, m = this.momentum;
+    ops.assign(this.movingMean!, ops.add(ops.mul(this.movingMean!, m), ops.mul(ops.reshape(mean, [c]), 1 - m)));
+    ops.assign(this.movingVariance!, ops.add(ops.mul(this.movingVariance!, m), ops.mul(ops.reshape(variance, [c]), 1 - m)));
+    let y = ops.div(ops.sub(input, mean), ops.sqrt(ops.add(variance, this.epsilon)));
+    if (this.gamma) y = ops.mul(y, ops.reshape(this.gamma, channel));
+    if (this.beta) y = ops.add(y, ops.reshape(this.beta, channel));
+    return y;
   }
 
   override getConfig(): Record<string, unknown> {

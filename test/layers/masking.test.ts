@@ -196,13 +196,13 @@ test('Embedding(maskZero) -> Dense -> LayerNormalization -> Dropout -> LSTM equa
   assert.deepEqual(Array.from(a.slice(6, 9)), Array.from(a.slice(3, 6)));
 });
 
-test('a captured training step recomputes the mask from every batch (replay equals eager), in a functional model too', async () => {
+test('a captured training step recomputes the mask from every batch (replay equals eager, BatchNormalization moving statistics included)', async () => {
   const x = ids([[3, 1, 0, 0], [2, 2, 4, 0], [1, 0, 0, 0], [4, 3, 2, 1], [5, 5, 0, 0], [2, 0, 0, 0]]);
   const y = new Tensor(Float32Array.from([1, 0, 1, 0, 1, 0]), [6, 1]);
   const build = (): Model => {
     const input = Input({ shape: [4] });
     const e = new Embedding({ inputDim: 6, outputDim: 4, maskZero: true }).apply(input) as SymbolicTensor;
-    const h = new Dense(4, { activation: 'tanh' }).apply(e) as SymbolicTensor;
+    const h = new BatchNormalization({ momentum: 0.5 }).apply(new Dense(4, { activation: 'tanh' }).apply(e) as SymbolicTensor) as SymbolicTensor;
     const out = new Dense(1, { activation: 'sigmoid' }).apply(new GlobalAveragePooling1D().apply(h) as SymbolicTensor) as SymbolicTensor;
     return new Model({ inputs: input, outputs: out });
   };
@@ -233,4 +233,37 @@ test('a layer whose computed mask does not fit its output is refused, naming the
   }
   const x = randomTensor(rng, [2, 3, 2]);
   assert.throws(() => new Bad({ name: 'bad' }).apply(withMask(x, ids([[1, 0, 1], [1, 1, 0]]))), /Layer 'bad' \(Bad\) computed a mask of shape \[2, 3\] for an output of shape \[2, 6\]/);
+});
+
+test("BatchNormalization in training counts the unmasked steps only (Keras 3's masked moments): output, moving statistics, gradients", () => {
+  const x = randomTensor(rng, [2, 4, 3]);
+  const mask = [[1, 1, 0, 0], [1, 0, 1, 1]];
+  const bn = new BatchNormalization({ momentum: 0.9, epsilon: 1e-3 });
+  bn.build([null, 4, 3]);
+  bn.setWeights([[1.5, 0.5, 2], [0.1, -0.2, 0.3], [0, 1, 2], [1, 2, 3]]); // gamma, beta, moving mean, moving variance
+  const y = bn.apply(withMask(x, ids(mask)), true) as Tensor;
+  assert.equal(getMask(y), getMask(x), 'the mask passes on');
+  // Float64 rule: per channel, mean and biased variance over the unmasked (sample, step) pairs.
+  const gamma = [1.5, 0.5, 2], beta = [0.1, -0.2, 0.3];
+  const expect: number[] = new Array(24);
+  for (let c = 0; c < 3; c++) {
+    const vals: number[] = [];
+    for (let b = 0; b < 2; b++) for (let t = 0; t < 4; t++) if (mask[b][t]) vals.push(x.data[(b * 4 + t) * 3 + c]);
+    const mu = vals.reduce((a, v) => a + v, 0) / vals.length;
+    const v = vals.reduce((a, u) => a + (u - mu) ** 2, 0) / vals.length;
+    for (let i = c; i < 24; i += 3) expect[i] = ((x.data[i] - mu) / Math.sqrt(v + 1e-3)) * gamma[c] + beta[c];
+    assert.ok(Math.abs(bn.movingMean!.data[c] - (c * 0.9 + mu * 0.1)) < 1e-5, `moving mean ${c}`);
+    assert.ok(Math.abs(bn.movingVariance!.data[c] - ((c + 1) * 0.9 + v * 0.1)) < 1e-5, `moving variance ${c}`);
+  }
+  assert.ok(maxDiff(y.data, expect) < 1e-4, `${maxDiff(y.data, expect)}`);
+  // Inference uses the moving statistics, mask or not.
+  const inf = bn.apply(withMask(ops.mul(x, 1), ids(mask)), false) as Tensor;
+  assert.ok(maxDiff(inf.data, (bn.apply(ops.mul(x, 1), false) as Tensor).data) === 0);
+
+  const r = randomTensor(rng, [2, 4, 3], -1, 1);
+  const m = ids(mask);
+  const f = (xx: Tensor) => ops.sum(ops.mul(bn.apply(withMask(xx, m), true) as Tensor, r));
+  const res = checkGradients(f, [x], { float64: true });
+  assert.ok(res.maxRelError < 1e-5, `off by ${res.maxRelError}`);
+  assert.throws(() => bn.apply(withMask(ops.mul(x, 1), ops.reshape(ids([[1, 0]]), [2])), true), /BatchNormalization '.*': the mask has shape \[2\], expected the input's leading dimensions \[2, 4\]/);
 });
