@@ -148,7 +148,8 @@ export abstract class Layer {
   /**
    * Whether the layer accepts a sequence mask (Keras 3's supports_masking; default false). When an input carries a
    * mask (Embedding with maskZero, Masking, withMask), a layer that supports masking attaches computeMask's result
-   * to its outputs; one that does not drops the mask with a one-time warning, as Keras 3 (TF.js throws instead).
+   * to its outputs; one that does not drops the mask with a one-time warning, as Keras 3 (TF.js 4.22 drops it
+   * silently).
    */
   readonly supportsMasking: boolean = false;
   private maskDropWarned = false;
