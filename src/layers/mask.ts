@@ -1,8 +1,9 @@
 // Sequence masks (Keras's _keras_mask): a [batch, timesteps] tensor of 1 (real step) and 0 (padding), attached to
-// the tensor a layer returns. Embedding({ maskZero: true }) and Masking attach one; recurrent layers, Bidirectional
-// and TimeDistributed read it (a masked step keeps the state and repeats the previous output) and pass it on when
-// they return sequences. Masks are computed with ops, so a captured training step recomputes them from each batch.
-
+// the tensor a layer returns. Embedding({ maskZero: true }) and Masking attach one; Layer.apply passes it on through
+// layers that support masking (supportsMasking, computeMask: Dense, Dropout, normalization, merges...) and drops it
+// with a warning elsewhere, as Keras 3. Recurrent layers (a masked step keeps the state and repeats the previous
+// output), GlobalAveragePooling1D and BatchNormalization (in training) read it. Masks are computed with ops, so a
+// captured training step recomputes them from each batch.
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 
