@@ -42,8 +42,10 @@ export class Embedding extends Layer {
   readonly activityRegularizer: Regularizer | null;
   embeddings: Variable | null = null;
 
-  /** new Embedding({ inputDim: 10000, outputDim: 64, maskZero: true }). */
-  constructor(args: EmbeddingArgs) {
+  /** new Embedding({ inputDim: 10000, outputDim: 64, maskZero: true }), or as Keras: new Embedding(10000, 64, { maskZero: true }). */
+  constructor(inputDimOrArgs: number | EmbeddingArgs, outputDim?: number, options?: Omit<EmbeddingArgs, 'inputDim' | 'outputDim'>) {
+    // Keras's positional form, Embedding(inputDim, outputDim, options), or TF.js's single options object.
+    const args: EmbeddingArgs = typeof inputDimOrArgs === 'number' ? { ...options, inputDim: inputDimOrArgs, outputDim: outputDim! } : inputDimOrArgs;
     checkLayerOptions('Embedding', args ?? {}, OPTIONS);
     const { inputDim, inputLength, ...rest } = args ?? {};
     // inputDim is the vocabulary size here (Keras's input_dim), not the base Layer's input-shape shorthand.

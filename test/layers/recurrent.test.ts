@@ -63,6 +63,16 @@ test('Embedding: Keras test_correctness and test_masking (embeddings [[0, 0], [2
   assert.equal(getMask(new Embedding({ inputDim: 3, outputDim: 2 }).apply(tensor([2, 1, 0])) as Tensor), null);
 });
 
+test("Embedding takes Keras's positional form, Embedding(inputDim, outputDim, options), as well as one options object", () => {
+  const positional = new Embedding(3, 2, { maskZero: true, name: 'e' });
+  const object = new Embedding({ inputDim: 3, outputDim: 2, maskZero: true, name: 'e' });
+  assert.deepEqual(positional.getConfig(), object.getConfig());
+  positional.apply(tensor([0]));
+  positional.setWeights([[[0, 0], [2, 2], [3, 3]]]);
+  assert.deepEqual((positional.apply(tensor([2, 0])) as Tensor).toArray(), [[3, 3], [0, 0]]);
+  assert.throws(() => new Embedding(3, undefined as unknown as number), /Embedding: outputDim must be a positive integer, got undefined/);
+});
+
 test('Embedding: rows of the table; its gradient adds up the rows of repeated ids (scatter-add)', () => {
   const emb = new Embedding({ inputDim: 4, outputDim: 2 });
   const ids = tensor([[1, 3, 1], [0, 1, 2]]);
