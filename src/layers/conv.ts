@@ -13,7 +13,7 @@ import * as ops from '../ops/index.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getActivation, type ActivationIdentifier, type ActivationFn } from '../activations/index.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier, serializeRegularizer } from '../regularizers/index.js';
 import { windowOutputLength, type Padding } from '../backend/conv-geometry.js';
 import { dataFormatOf, tupleOf, checkSpatialRank, toChannelsLast, toChannelsFirst, shapeToLast, shapeFromLast, type DataFormat, type DataFormatIdentifier } from './spatial.js';
 
@@ -63,7 +63,6 @@ const SEPARABLE_OPTIONS = [...DEPTHWISE_OPTIONS, 'filters', 'pointwiseInitialize
 type Kind = 'conv' | 'transpose' | 'depthwise' | 'separable';
 const OPTIONS: Record<Kind, string[]> = { conv: CONV_OPTIONS, transpose: TRANSPOSE_OPTIONS, depthwise: DEPTHWISE_OPTIONS, separable: SEPARABLE_OPTIONS };
 
-const reg = (r: Regularizer | null) => (r ? { className: r.className, config: r.getConfig() } : null);
 
 /** Shared by every convolution layer: options, bias, activation, channels-first handling, shape inference. */
 abstract class BaseConv extends Layer {
@@ -211,22 +210,22 @@ abstract class BaseConv extends Layer {
       activation: this.activationName,
       useBias: this.useBias,
       biasInitializer: serializeInitializer(this.biasInitializer),
-      biasRegularizer: reg(this.biasRegularizer),
-      activityRegularizer: reg(this.activityRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      activityRegularizer: serializeRegularizer(this.activityRegularizer),
     };
     if (this.kind !== 'depthwise') config.filters = this.filters;
     if (this.kind === 'conv') config.groups = this.groups;
     if (this.kind === 'conv' || this.kind === 'transpose') {
       config.kernelInitializer = serializeInitializer(this.kernelInitializer);
-      config.kernelRegularizer = reg(this.kernelRegularizer);
+      config.kernelRegularizer = serializeRegularizer(this.kernelRegularizer);
     } else {
       config.depthMultiplier = this.depthMultiplier;
       config.depthwiseInitializer = serializeInitializer(this.kernelInitializer);
-      config.depthwiseRegularizer = reg(this.kernelRegularizer);
+      config.depthwiseRegularizer = serializeRegularizer(this.kernelRegularizer);
     }
     if (this.kind === 'separable') {
       config.pointwiseInitializer = serializeInitializer(this.pointwiseInitializer);
-      config.pointwiseRegularizer = reg(this.pointwiseRegularizer);
+      config.pointwiseRegularizer = serializeRegularizer(this.pointwiseRegularizer);
     }
     return config;
   }

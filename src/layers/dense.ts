@@ -7,7 +7,7 @@ import * as ops from '../ops/index.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getActivation, type ActivationIdentifier, type ActivationFn } from '../activations/index.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier, serializeRegularizer } from '../regularizers/index.js';
 
 export interface DenseArgs extends LayerArgs {
   /** Number of output units (required). */
@@ -97,7 +97,6 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const reg = (r: Regularizer | null) => (r ? { className: r.className, config: r.getConfig() } : null);
     return {
       ...super.getConfig(),
       units: this.units,
@@ -105,9 +104,9 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: reg(this.kernelRegularizer),
-      biasRegularizer: reg(this.biasRegularizer),
-      activityRegularizer: reg(this.activityRegularizer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      activityRegularizer: serializeRegularizer(this.activityRegularizer),
     };
   }
 }

@@ -9,7 +9,7 @@ import type { Variable } from '../tensor/variable.js';
 import * as ops from '../ops/index.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier, serializeRegularizer } from '../regularizers/index.js';
 import { withMask } from './mask.js';
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -91,14 +91,13 @@ export class Embedding extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const reg = (r: Regularizer | null) => (r ? { className: r.className, config: r.getConfig() } : null);
     return {
       ...super.getConfig(),
       inputDim: this.inputDimension,
       outputDim: this.outputDim,
       embeddingsInitializer: serializeInitializer(this.embeddingsInitializer),
-      embeddingsRegularizer: reg(this.embeddingsRegularizer),
-      activityRegularizer: reg(this.activityRegularizer),
+      embeddingsRegularizer: serializeRegularizer(this.embeddingsRegularizer),
+      activityRegularizer: serializeRegularizer(this.activityRegularizer),
       embeddingsConstraint: null,
       maskZero: this.maskZero,
       inputLength: this.inputLength,

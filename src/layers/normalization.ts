@@ -15,7 +15,7 @@ import type { Variable } from '../tensor/variable.js';
 import * as ops from '../ops/index.js';
 import { Layer, registerLayer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier, serializeRegularizer } from '../regularizers/index.js';
 
 export interface NormalizationArgs extends LayerArgs {
   /** Axis (or axes, LayerNormalization) normalized over or per (default −1). */
@@ -49,7 +49,6 @@ export interface GroupNormalizationArgs extends NormalizationArgs {
 }
 
 const BASE_OPTIONS = ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'betaRegularizer', 'gammaRegularizer', 'betaConstraint', 'gammaConstraint'];
-const reg = (r: Regularizer | null) => (r ? { className: r.className, config: r.getConfig() } : null);
 
 /** γ/β bookkeeping shared by the three layers. */
 abstract class Normalization extends Layer {
@@ -110,8 +109,8 @@ abstract class Normalization extends Layer {
       scale: this.scale,
       betaInitializer: serializeInitializer(this.betaInitializer),
       gammaInitializer: serializeInitializer(this.gammaInitializer),
-      betaRegularizer: reg(this.betaRegularizer),
-      gammaRegularizer: reg(this.gammaRegularizer),
+      betaRegularizer: serializeRegularizer(this.betaRegularizer),
+      gammaRegularizer: serializeRegularizer(this.gammaRegularizer),
     };
   }
 }

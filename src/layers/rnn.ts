@@ -17,7 +17,7 @@ import * as ops from '../ops/index.js';
 import { Layer, checkLayerOptions, type LayerArgs, type SymbolicShape } from './layer.js';
 import { getActivation, type ActivationFn, type ActivationIdentifier } from '../activations/index.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier, type Initializer } from '../initializers/index.js';
-import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier, serializeRegularizer } from '../regularizers/index.js';
 import { getMask } from './mask.js';
 import { dropoutMask } from './rnn-ops.js';
 
@@ -64,7 +64,6 @@ export const RNN_OPTIONS = [
   'dropout', 'recurrentDropout', 'returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'seed', 'timeMajor', 'implementation',
 ];
 
-const reg = (r: Regularizer | null) => (r ? { className: r.className, config: r.getConfig() } : null);
 
 export abstract class RNN extends Layer {
   readonly units: number;
@@ -287,10 +286,10 @@ export abstract class RNN extends Layer {
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       recurrentInitializer: serializeInitializer(this.recurrentInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: reg(this.kernelRegularizer),
-      recurrentRegularizer: reg(this.recurrentRegularizer),
-      biasRegularizer: reg(this.biasRegularizer),
-      activityRegularizer: reg(this.activityRegularizer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      recurrentRegularizer: serializeRegularizer(this.recurrentRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      activityRegularizer: serializeRegularizer(this.activityRegularizer),
       kernelConstraint: null,
       recurrentConstraint: null,
       biasConstraint: null,

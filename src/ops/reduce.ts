@@ -33,7 +33,7 @@ function planReduce([shape]: readonly (readonly number[])[], { axis, keepDims }:
 }
 
 /** The input-to-output index map, made once per plan (a sum or mean of everything never needs it). */
-const mapOf = (p: ReducePlan): Int32Array => (p.map ??= p.outSize === 1 ? new Int32Array(sizeOf(p.inShape)) : stridedIndex(p.inShape, p.strides));
+const mapOf = (p: ReducePlan): Int32Array => (p.map ??= stridedIndex(p.inShape, p.strides));
 
 /** gx[i] = g[map[i]]·w (the adjoint of a sum, scaled). */
 function spread(p: ReducePlan, g: Buf, gx: Buf, w = 1): void {

@@ -74,3 +74,8 @@ export function getRegularizer(identifier: RegularizerIdentifier | null | undefi
   if (identifier instanceof L1L2) return identifier;
   return new (regularizers.get(identifier.className))(identifier.config ?? {});
 }
+
+/** A layer config's regularizer entry (Keras's serialize_keras_object shape), or null: getRegularizer's inverse. */
+export function serializeRegularizer(r: Regularizer | null): { className: string; config: Record<string, unknown> } | null {
+  return r ? { className: r.className, config: r.getConfig() } : null;
+}

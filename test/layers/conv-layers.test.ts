@@ -20,6 +20,7 @@ import {
 import { saveModel } from '../../src/io/save.js';
 import { loadModel } from '../../src/io/load.js';
 import { randomTensor } from '../support/random.js';
+import { maxDiff } from '../support/compare.js';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -27,13 +28,6 @@ before(async () => {
 const root = mkdtempSync(join(tmpdir(), 'descent-conv-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const rng = new Rng(77);
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 /** One row per layer: how to make it and a sample input shape (batch first). grad: false for non-smooth checks. */
 const ROWS: { make: () => Layer; input: number[]; grad?: boolean }[] = [

@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import { platform } from '../../src/platform/node.js';
 import { randomTensor } from '../support/random.js';
+import { maxDiff } from '../support/compare.js';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -22,13 +23,6 @@ before(async () => {
 const rng = new Rng(42);
 const toTf = (t: Tensor) => tf.tensor(Array.from(t.data), [...t.shape]);
 const ids = (rows: number[][]) => new Tensor(Float32Array.from(rows.flat()), [rows.length, rows[0].length]);
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
 /** Float64 rule: mean over the steps (axis 1 of [B, T, F], or axis 2 of [B, F, T]) where the mask is 1. */
 function maskedMean(x: Tensor, mask: number[][], channelsFirst = false): number[] {
   const [B, A, C] = x.shape;

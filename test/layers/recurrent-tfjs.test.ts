@@ -12,6 +12,7 @@ import { Tensor, Rng, SimpleRNN, LSTM, GRU, Bidirectional, Embedding, Masking, D
 import { saveModel } from '../../src/io/save.js';
 import { loadModel } from '../../src/io/load.js';
 import { randomTensor } from '../support/random.js';
+import { maxDiff } from '../support/compare.js';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -20,12 +21,6 @@ const root = mkdtempSync(join(tmpdir(), 'descent-rnn-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const rng = new Rng(15);
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 const toTf = (t: Tensor) => tf.tensor(Array.from(t.data), [...t.shape]);
 
 /** Same options both sides; TF.js's gate default is hardSigmoid, so it is given. */

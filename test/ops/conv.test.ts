@@ -11,19 +11,13 @@ import { convForwardReference, convBackpropInputReference, convBackpropFilterRef
 import { im2colConvForward, im2colConvBackpropInput, im2colConvBackpropFilter } from '../../src/backend/conv.js';
 import { getBackend } from '../../src/backend/backend.js';
 import { randomTensor } from '../support/random.js';
+import { maxDiff } from '../support/compare.js';
 
 before(async () => {
   await tf.setBackend('cpu');
 });
 
 const rng = new Rng(4242);
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, 'lengths differ');
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 function scalarize(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor {
   let weights: Tensor | null = null;
